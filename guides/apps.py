@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.db.models.signals import pre_save
+from django.utils.translation import gettext_lazy as _
+
+
+class GuidesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "guides"
+    verbose_name = _("Guides and FAQs")
+
+    def ready(self):
+        from guides.models import FAQ, Guide
+        from guides.search import fill_search_columns
+
+        pre_save.connect(fill_search_columns, sender=Guide, dispatch_uid="guide-search-columns")
+        pre_save.connect(fill_search_columns, sender=FAQ, dispatch_uid="faq-search-columns")

@@ -1,0 +1,53 @@
+"""Live blocks that editors place in guides with a line like ``[[table:payment-windows region=beijing]]``.
+
+Each kind of embed registers a renderer here. A renderer receives the
+parsed parameters, the reader's language and the "rules as of" date, and
+returns trusted HTML. Unknown or broken placeholders show a short note
+instead of failing the whole page.
+"""
+
+import logging
+import shlex
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+_renderers = {}
+
+
+class EmbedError(ValueError):
+    """A placeholder that names an unknown table or has parameters that cannot be used."""
+
+
+def register(name):
+    def decorator(func):
+        _renderers[name] = func
+        return func
+
+    return decorator
+
+
+def parse(spec):
+    kind, _, rest = spec.partition(":")
+    name, *pairs = shlex.split(rest) if rest.strip() else [""]
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise EmbedError(f"parameter {pair!r} needs key=value")
+        params[key] = value
+    return kind, name, params
+
+
+def render(spec, language, *, as_of=None):
+    try:
+        kind, name, params = parse(spec)
+        renderer = _renderers.get(f"{kind}:{name}")
+        if renderer is None:
+            raise EmbedError(f"unknown embed {kind}:{name}")
+        return mark_safe(renderer(params, language=language, as_of=as_of))
+    except (EmbedError, ValueError) as error:
+        logger.warning("Guide placeholder [[%s]] not rendered: %s", spec, error)
+        return render_to_string("guides/embed_unavailable.html", {"spec": spec})

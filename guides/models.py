@@ -1,0 +1,180 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.bilingual import BilingualMixin
+
+
+class TopicQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_published_guides(self):
+        return self.prefetch_related(
+            models.Prefetch("guides", queryset=Guide.objects.published(), to_attr="published_guides")
+        )
+
+    def with_published_faqs(self):
+        return self.prefetch_related(
+            models.Prefetch("faqs", queryset=FAQ.objects.published(), to_attr="published_faqs")
+        )
+
+
+class Topic(BilingualMixin, models.Model):
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
+    description_ru = models.CharField(_("description (Russian)"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.localized("name").text or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class GuideQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Guide.Status.PUBLISHED, published_on__lte=timezone.localdate())
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Guide(BilingualMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    TRANSLATED_FIELDS = ("title", "summary", "body")
+
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="guides", verbose_name=_("topic"))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
+    body_ru = models.TextField(_("body (Russian, Markdown)"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(_("published on"), default=timezone.localdate)
+    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
+    policy_year = models.PositiveSmallIntegerField(
+        _("policy year"), help_text=_("The coverage year whose rules this guide describes.")
+    )
+    order = models.PositiveSmallIntegerField(_("order within topic"), default=0)
+    # Lower-cased plain text for search, filled on every save (see guides.search).
+    search_zh = models.TextField(editable=False, blank=True, default="")
+    search_ru = models.TextField(editable=False, blank=True, default="")
+
+    objects = GuideQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "slug"]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def __str__(self):
+        return self.localized("title").text or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("guides:detail", args=[self.slug])
+
+    def clean(self):
+        if self.policy_year is not None and not 2000 <= self.policy_year <= 2100:
+            raise ValidationError({"policy_year": _("Enter a year between 2000 and 2100.")})
+        if self.published_on and self.updated_on and self.updated_on < self.published_on:
+            raise ValidationError({"updated_on": _("The last update cannot be earlier than the publication date.")})
+
+
+class GuideSourceQuerySet(models.QuerySet):
+    def get_by_natural_key(self, guide_slug, order):
+        return self.get(guide__slug=guide_slug, order=order)
+
+
+class GuideSource(models.Model):
+    guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sources", verbose_name=_("guide"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title (as published)"), max_length=300)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    url = models.URLField(_("link"), blank=True)
+    note = models.CharField(
+        _("source note"), max_length=500, blank=True,
+        help_text=_("For example where sources disagree and which one the guide follows."),
+    )
+
+    objects = GuideSourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        unique_together = [("guide", "order")]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.guide.slug, self.order)
+
+    natural_key.dependencies = ["guides.guide"]
+
+
+class FAQQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class FAQ(BilingualMixin, models.Model):
+    TRANSLATED_FIELDS = ("question", "answer")
+
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("The question's anchor on the FAQ page."))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs", verbose_name=_("topic"))
+    question_zh = models.CharField(_("question (Chinese)"), max_length=300)
+    question_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
+    answer_zh = models.TextField(_("answer (Chinese, Markdown)"), blank=True)
+    answer_ru = models.TextField(_("answer (Russian, Markdown)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
+    search_zh = models.TextField(editable=False, blank=True, default="")
+    search_ru = models.TextField(editable=False, blank=True, default="")
+
+    objects = FAQQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "slug"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self):
+        return self.localized("question").text or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def anchor(self):
+        return f"q-{self.slug}"
+
+    def get_absolute_url(self):
+        return reverse("guides:faq") + f"#{self.anchor}"

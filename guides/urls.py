@@ -1,0 +1,12 @@
+from django.urls import path
+
+from guides import views
+
+app_name = "guides"
+
+urlpatterns = [
+    path("guides/", views.guide_index, name="index"),
+    path("guides/<slug:slug>/", views.guide_detail, name="detail"),
+    path("faq/", views.faq, name="faq"),
+    path("search/", views.search, name="search"),
+]
