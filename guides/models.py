@@ -106,18 +106,20 @@ class GuideSourceQuerySet(models.QuerySet):
         return self.get(guide__slug=guide_slug, order=order)
 
 
-class GuideSource(models.Model):
+class GuideSource(BilingualMixin, models.Model):
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sources", verbose_name=_("guide"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("title (as published)"), max_length=300)
     title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
-    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    issuer_zh = models.CharField(_("issuer (Chinese)"), max_length=200, blank=True)
+    issuer_ru = models.CharField(_("issuer (Russian)"), max_length=200, blank=True)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     url = models.URLField(_("link"), blank=True)
-    note = models.CharField(
-        _("source note"), max_length=500, blank=True,
+    note_zh = models.CharField(
+        _("source note (Chinese)"), max_length=500, blank=True,
         help_text=_("For example where sources disagree and which one the guide follows."),
     )
+    note_ru = models.CharField(_("source note (Russian)"), max_length=500, blank=True)
 
     objects = GuideSourceQuerySet.as_manager()
 
@@ -132,6 +134,15 @@ class GuideSource(models.Model):
 
     def natural_key(self):
         return (self.guide.slug, self.order)
+
+    @property
+    def title_lang(self):
+        """The title is quoted as published, in whatever language that was."""
+        if any("\u4e00" <= char <= "\u9fff" for char in self.title):
+            return "zh-Hans"
+        if any("\u0400" <= char <= "\u04ff" for char in self.title):
+            return "ru"
+        return ""
 
     natural_key.dependencies = ["guides.guide"]
 

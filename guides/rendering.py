@@ -74,6 +74,8 @@ def render(text, language, *, as_of=None):
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
+    # Wide tables scroll sideways on phones; the wrapper takes keyboard focus so they can be scrolled without a mouse.
+    html = html.replace("<table>", '<div class="table-scroll" tabindex="0"><table>').replace("</table>", "</table></div>")
     html = TOKEN_PARAGRAPH.sub(
         lambda m: embeds.render(specs[int(m.group(1))], language, as_of=as_of), html
     )
