@@ -1,0 +1,52 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from guides.models import Guide
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_excludes_drafts_and_future_publication_dates(make_guide):
+    make_guide("live")
+    make_guide("draft", status=Guide.Status.DRAFT)
+    make_guide("future", published_on=datetime.date(2099, 1, 1))
+    assert list(Guide.objects.published().values_list("slug", flat=True)) == ["live"]
+
+
+def test_localized_text_falls_back_to_the_other_language_and_says_so(make_guide):
+    guide = make_guide(title_ru="")
+    title = guide.localized("title", "ru")
+    assert title.text == "怎么缴费" and title.is_fallback and title.html_lang == "zh-Hans"
+
+
+def test_localized_text_in_its_own_language_is_not_a_fallback(guide):
+    title = guide.localized("title", "ru")
+    assert title.text == "Как платить взнос" and not title.is_fallback and title.html_lang == "ru"
+
+
+def test_string_form_follows_the_active_language(guide):
+    with translation.override("ru"):
+        assert str(guide) == "Как платить взнос"
+    with translation.override("zh-hans"):
+        assert str(guide) == "怎么缴费"
+
+
+def test_search_columns_are_filled_on_save(guide):
+    guide.refresh_from_db()
+    assert "微信缴费" in guide.search_zh
+    assert "оплата через wechat" in guide.search_ru
+
+
+def test_update_date_before_publication_is_refused(make_guide):
+    guide = make_guide(published_on=datetime.date(2026, 5, 1), updated_on=datetime.date(2026, 4, 1))
+    with pytest.raises(ValidationError) as error:
+        guide.full_clean()
+    assert "updated_on" in error.value.message_dict
+
+
+def test_faq_anchor_and_url(faq):
+    with translation.override("ru"):
+        assert faq.get_absolute_url() == "/ru/faq/#q-newborns"

@@ -1,0 +1,105 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_guide_page_shows_contents_sources_and_dates_in_chinese(client, guide):
+    page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
+    assert "<h1>怎么缴费</h1>" in page
+    assert 'href="#微信缴费"' in page
+    assert "国办发〔2024〕38号" in page
+    assert 'datetime="2026-11-01"' in page
+    assert "2025" in page
+
+
+def test_guide_page_in_russian(client, guide):
+    page = client.get("/ru/guides/how-to-pay/").content.decode()
+    assert '<html lang="ru">' in page
+    assert "<h1>Как платить взнос</h1>" in page
+    assert 'href="#оплата-через-wechat"' in page
+
+
+def test_missing_russian_text_shows_chinese_with_note_and_lang(client, make_guide):
+    make_guide(title_ru="", body_ru="", summary_ru="")
+    page = client.get("/ru/guides/how-to-pay/").content.decode()
+    assert '<h1 lang="zh-Hans">怎么缴费</h1>' in page
+    assert 'class="fallback-note"' in page
+    assert '<div class="prose" lang="zh-Hans">' in page
+
+
+def test_draft_guide_is_hidden_from_readers(client, make_guide):
+    make_guide(status="draft")
+    assert client.get("/zh-hans/guides/how-to-pay/").status_code == 404
+
+
+def test_staff_can_preview_a_draft_at_its_real_url(client, make_guide):
+    make_guide(status="draft")
+    staff = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/zh-hans/guides/how-to-pay/")
+    assert response.status_code == 200
+    assert 'class="preview-banner"' in response.content.decode()
+
+
+def test_unknown_guide_is_the_404_page_in_russian(client):
+    response = client.get("/ru/guides/no-such-guide/")
+    assert response.status_code == 404
+    assert '<html lang="ru">' in response.content.decode()
+
+
+def test_unknown_guide_is_the_404_page_in_chinese(client):
+    response = client.get("/zh-hans/guides/no-such-guide/")
+    assert response.status_code == 404
+    assert '<html lang="zh-Hans">' in response.content.decode()
+
+
+def test_guide_index_groups_guides_by_topic(client, guide, make_guide):
+    make_guide("hidden-draft", status="draft", title_zh="草稿指南")
+    page = client.get("/zh-hans/guides/").content.decode()
+    assert 'id="topic-pay"' in page and "怎么缴费" in page
+    assert "草稿指南" not in page
+
+
+def test_faq_page_gives_each_question_an_anchor(client, faq):
+    page = client.get("/ru/faq/").content.decode()
+    assert 'id="q-newborns"' in page
+    assert "Как застраховать новорождённого?" in page
+
+
+def test_search_page_shows_title_and_marked_snippet(client, guide):
+    page = client.get("/zh-hans/search/", {"q": "银行"}).content.decode()
+    assert "怎么缴费" in page
+    assert "<mark>银行</mark>" in page
+
+
+@pytest.mark.parametrize("query", ["", "x" * 2000, "<script>alert(1)</script>", "%", "_", "'; drop table guides_guide; --"])
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_search_never_fails_whatever_is_typed(client, guide, query, language):
+    response = client.get(f"/{language}/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_search_keeps_the_query_in_the_box(client, guide):
+    page = client.get("/ru/search/", {"q": "взнос"}).content.decode()
+    assert 'value="взнос"' in page
+
+
+def test_editing_a_guide_in_admin_changes_the_page_at_once(client, guide):
+    admin = get_user_model().objects.create_superuser("admin", password="pw")
+    client.force_login(admin)
+    data = {
+        "slug": guide.slug, "topic": guide.topic.pk, "order": 0,
+        "status": "published", "published_on": "2026-01-01", "updated_on": timezone.localdate().isoformat(),
+        "policy_year": 2025,
+        "title_zh": "新标题", "title_ru": guide.title_ru, "summary_zh": "", "summary_ru": "",
+        "body_zh": "## 新内容\n\n改过了。", "body_ru": guide.body_ru,
+        "sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0, "sources-MIN_NUM_FORMS": 0, "sources-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(f"/zh-hans/admin/guides/guide/{guide.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
+    assert "<h1>新标题</h1>" in page and "改过了。" in page
