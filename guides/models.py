@@ -115,11 +115,11 @@ class GuideSource(BilingualMixin, models.Model):
     issuer_ru = models.CharField(_("issuer (Russian)"), max_length=200, blank=True)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     url = models.URLField(_("link"), blank=True)
-    note_zh = models.CharField(
-        _("source note (Chinese)"), max_length=500, blank=True,
+    note_zh = models.TextField(
+        _("source note (Chinese)"), blank=True,
         help_text=_("For example where sources disagree and which one the guide follows."),
     )
-    note_ru = models.CharField(_("source note (Russian)"), max_length=500, blank=True)
+    note_ru = models.TextField(_("source note (Russian)"), blank=True)
 
     objects = GuideSourceQuerySet.as_manager()
 

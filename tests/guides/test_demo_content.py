@@ -56,3 +56,10 @@ def test_every_topic_has_both_names(demo):
 def test_russian_guides_use_the_glossary_wording_for_the_centralized_period(demo):
     when = Guide.objects.get(slug="when-to-pay")
     assert "централизованной уплаты взносов (集中缴费期)" in when.body_ru
+
+
+def test_every_demo_object_passes_model_validation(demo):
+    """SQLite ignores max_length; PostgreSQL does not. Validating here catches both."""
+    for model in (Topic, Guide, GuideSource, FAQ):
+        for obj in model.objects.all():
+            obj.full_clean()
