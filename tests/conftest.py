@@ -1,13 +1,12 @@
 import datetime
 
 import pytest
-from django.test import Client
-
-from guides.models import FAQ, Guide, GuideSource, Topic
 
 
 @pytest.fixture
 def topic(db):
+    from guides.models import Topic
+
     return Topic.objects.create(slug="pay", name_zh="缴费", name_ru="Уплата взносов", order=1)
 
 
@@ -22,12 +21,14 @@ def make_guide(topic):
             "summary_ru": "Все способы уплаты.",
             "body_zh": "## 微信缴费\n\n打开微信，进入城市服务。\n\n## 银行缴费\n\n带上身份证。",
             "body_ru": "## Оплата через WeChat\n\nОткройте WeChat и найдите городские услуги.\n\n## Оплата в банке\n\nВозьмите паспорт.",
-            "status": Guide.Status.PUBLISHED,
+            "status": "published",
             "published_on": datetime.date(2026, 1, 1),
             "updated_on": datetime.date(2026, 11, 1),
             "policy_year": 2025,
         }
         values.update(fields)
+        from guides.models import Guide
+
         return Guide.objects.create(slug=slug, **values)
 
     return make
@@ -35,6 +36,8 @@ def make_guide(topic):
 
 @pytest.fixture
 def guide(make_guide):
+    from guides.models import GuideSource
+
     guide = make_guide()
     GuideSource.objects.create(guide=guide, order=1, title="国务院办公厅关于健全基本医疗保险参保长效机制的指导意见",
                                issuer_zh="国务院办公厅", issuer_ru="Канцелярия Госсовета КНР", document_number="国办发〔2024〕38号")
@@ -52,6 +55,8 @@ def make_faq(topic):
             "answer_ru": "Зарегистрируйте ребёнка в течение 90 дней после рождения: расходы покрываются с даты рождения.",
         }
         values.update(fields)
+        from guides.models import FAQ
+
         return FAQ.objects.create(slug=slug, **values)
 
     return make
@@ -64,4 +69,6 @@ def faq(make_faq):
 
 @pytest.fixture
 def russian_client():
+    from django.test import Client
+
     return Client(HTTP_ACCEPT_LANGUAGE="ru")
