@@ -1,0 +1,985 @@
+"""Policy rules as editors keep them: one row per rule, each with its source.
+
+The views never read these rows directly: ``calculators.rules`` picks the rows
+for one case (walking a region's chain up to ``national``) and turns them into
+the engine's frozen dataclasses (``calculators.engine.rules``).
+
+Bands
+-----
+A rule's payment ratio is a list of bands, each from ``lower`` up to ``upper``
+(empty: no upper end) paid at ``ratio`` percent. The two kinds of rule count
+their bands from different places, because that is how the sources state them:
+
+* reimbursement bands slice the in-policy cost *above the deductible*, so the
+  first band starts at 0 (a flat ratio is one band from 0 with no upper end);
+* serious-illness bands are stated in amounts of the patient's own yearly
+  burden ("13,000-100,000 at 60%"), so the first band starts at the rule's
+  (standard) deductible. For groups with a reduced deductible the engine
+  starts paying from that lower amount at the first band's ratio.
+
+``validate_bands`` checks a band set without the admin (it is what the admin
+inline formset calls too); ``set_bands`` / ``save_with_bands`` save a rule and
+its bands together or not at all.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from calculators.engine.rules import SourceRef
+from portal.bilingual import BilingualMixin
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+# Stands in for an empty ``valid_from`` in unique constraints (NULLs never clash in SQL).
+OPEN_START = datetime.date(1900, 1, 1)
+
+year_validators = [
+    MinValueValidator(MIN_YEAR, message=_("Enter a year between 2000 and 2100.")),
+    MaxValueValidator(MAX_YEAR, message=_("Enter a year between 2000 and 2100.")),
+]
+money_validators = [MinValueValidator(Decimal("0"), message=_("Enter an amount of 0 or more."))]
+percent_validators = [
+    MinValueValidator(Decimal("0"), message=_("Enter a percentage between 0 and 100.")),
+    MaxValueValidator(Decimal("100"), message=_("Enter a percentage between 0 and 100.")),
+]
+
+
+def money_field(verbose_name, **options):
+    return models.DecimalField(
+        verbose_name, max_digits=10, decimal_places=2, validators=money_validators, **options
+    )
+
+
+def format_amount(value):
+    """90000 -> "90,000"; 1234.5 -> "1,234.5": how amounts read in messages."""
+    if value is None:
+        return ""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def _natural_date(value):
+    """A date in a natural key: ISO text (or None), so keys survive JSON and YAML alike."""
+    return value.isoformat() if value else None
+
+
+def _parse_natural_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _date_or_null(field, value):
+    """Filter arguments matching a nullable field exactly, None included."""
+    return {f"{field}__isnull": True} if value is None else {field: value}
+
+
+# ---------------------------------------------------------------------------
+# Regions and population groups
+
+
+class RegionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Region(BilingualMixin, models.Model):
+    """A pooling area: a city, a province or municipality, or ``national`` (the general rules)."""
+
+    TRANSLATED_FIELDS = ("name",)
+
+    slug = models.SlugField(
+        _("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens.")
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("parent region"),
+        help_text=_("Where to look for a rule this region does not set: a city's province, a province's "
+                    "national rules. Empty only for the national rules."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.localized("name").text or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def chain(self):
+        """[self, parent, ..., national]: where to look for a rule, nearest first."""
+        chain, seen = [], set()
+        node = self
+        while node is not None and (node.pk is None or node.pk not in seen):
+            chain.append(node)
+            if node.pk is not None:
+                seen.add(node.pk)
+            node = node.parent
+        return chain
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A region cannot be its own parent.")})
+        if self.pk is not None and any(ancestor.pk == self.pk for ancestor in self.parent.chain()):
+            raise ValidationError({"parent": ValidationError(
+                _("%(parent)s is already inside %(region)s: choosing it as the parent would make a loop."),
+                code="cycle", params={"parent": self.parent.slug, "region": self.slug},
+            )})
+
+
+class PopulationGroupQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PopulationGroup(BilingualMixin, models.Model):
+    """Who pays what: ordinary residents, 低保 recipients, people in extreme poverty (特困), ..."""
+
+    TRANSLATED_FIELDS = ("name",)
+
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Latin letters, digits and hyphens."))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PopulationGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("population group")
+        verbose_name_plural = _("population groups")
+
+    def __str__(self):
+        return self.localized("name").text or self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# ---------------------------------------------------------------------------
+# Sources
+
+
+class RuleSource(BilingualMixin, models.Model):
+    """Where a rule's figures come from and when an editor last checked them."""
+
+    source_title = models.CharField(
+        _("source title"), max_length=300,
+        help_text=_("The document or article title as published."),
+    )
+    source_issuer = models.CharField(
+        _("issuer"), max_length=200,
+        help_text=_("Who published it, for example a medical insurance bureau; for an unsigned web article "
+                    "say so."),
+    )
+    source_document_number = models.CharField(
+        _("document number"), max_length=100, blank=True,
+        help_text=_("The official document number, where there is one."),
+    )
+    source_url = models.URLField(_("link"), max_length=500, blank=True)
+    source_note_zh = models.TextField(
+        _("source note (Chinese)"), blank=True,
+        help_text=_("For example: third-party article; figures to check. Or which source is followed where "
+                    "sources disagree."),
+    )
+    source_note_ru = models.TextField(_("source note (Russian)"), blank=True)
+    checked_on = models.DateField(_("checked on"), help_text=_("When an editor last checked this rule."))
+
+    class Meta:
+        abstract = True
+
+    def source_ref(self):
+        return SourceRef(
+            title=self.source_title,
+            issuer=self.source_issuer,
+            document_number=self.source_document_number,
+            url=self.source_url,
+            checked_on=self.checked_on,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Choices
+
+
+class Scheme(models.TextChoices):
+    RESIDENT = "resident", _("residents' insurance")
+    EMPLOYEE = "employee", _("employees' insurance")
+
+
+class EmployeeStatus(models.TextChoices):
+    NONE = "", _("not applicable (residents)")
+    WORKING = "working", _("in work")
+    RETIRED = "retired", _("retired")
+
+
+class Visit(models.TextChoices):
+    INPATIENT = "inpatient", _("inpatient")
+    OUTPATIENT = "outpatient", _("general outpatient")
+    CHRONIC = "chronic", _("chronic-disease outpatient")
+    SPECIAL = "special", _("special-disease outpatient")
+
+
+class Level(models.TextChoices):
+    GRASSROOTS = "grassroots", _("primary care (community, township)")
+    LEVEL1 = "level1", _("level 1 hospital")
+    LEVEL2 = "level2", _("level 2 hospital")
+    LEVEL3 = "level3", _("level 3 hospital")
+
+
+LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
+
+
+class DeductiblePer(models.TextChoices):
+    ADMISSION = "admission", _("per admission")
+    YEAR = "year", _("per year")
+
+
+class LateCover(models.TextChoices):
+    AFTER_WAITING = "after_waiting", _("late payers are covered after a waiting period")
+    YEAR_START = "year_start", _("late payers are covered from 1 January")
+
+
+def validate_coverage_dates(rule):
+    """valid_from <= valid_until, both inside the coverage year: a rule out of its year is never picked."""
+    errors = {}
+    if rule.valid_from and rule.valid_until and rule.valid_from > rule.valid_until:
+        errors["valid_until"] = _("The end of validity cannot be earlier than its start.")
+    if rule.coverage_year and MIN_YEAR <= rule.coverage_year <= MAX_YEAR:
+        for name in ("valid_from", "valid_until"):
+            value = getattr(rule, name)
+            if value and value.year != rule.coverage_year and name not in errors:
+                errors[name] = ValidationError(
+                    _("This date must fall within the coverage year %(year)s."),
+                    code="outside_year", params={"year": rule.coverage_year},
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def validity_overlaps(queryset, valid_from, valid_until):
+    """Rows of ``queryset`` whose validity (empty = open-ended) overlaps [valid_from, valid_until]."""
+    if valid_until is not None:
+        queryset = queryset.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=valid_until))
+    if valid_from is not None:
+        queryset = queryset.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+    return queryset
+
+
+def validity_text(valid_from, valid_until):
+    if valid_from and valid_until:
+        return f"{valid_from.isoformat()} – {valid_until.isoformat()}"
+    if valid_from:
+        return f"{valid_from.isoformat()} –"
+    if valid_until:
+        return f"– {valid_until.isoformat()}"
+    return "—"
+
+
+# ---------------------------------------------------------------------------
+# Payment windows, waiting periods, contributions
+
+
+class PaymentWindowQuerySet(models.QuerySet):
+    def for_year(self, coverage_year):
+        return self.filter(coverage_year=coverage_year)
+
+    def for_region(self, region):
+        return self.filter(region=region)
+
+    def get_by_natural_key(self, region_slug, coverage_year):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year)
+
+
+class PaymentWindow(RuleSource):
+    """When residents pay for a coverage year, and what happens to those who pay late."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="payment_windows", verbose_name=_("region")
+    )
+    coverage_year = models.PositiveSmallIntegerField(
+        _("coverage year"), validators=year_validators, help_text=_("The year the payment covers.")
+    )
+    start = models.DateField(_("centralized payment starts"))
+    end = models.DateField(_("centralized payment ends"))
+    late_deadline = models.DateField(
+        _("late payment deadline"), null=True, blank=True,
+        help_text=_("Last day for a late (supplementary) payment for this coverage year, where one is set."),
+    )
+    late_cover = models.CharField(
+        _("cover for late payers"), max_length=20, choices=LateCover.choices, default=LateCover.AFTER_WAITING
+    )
+
+    objects = PaymentWindowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__order", "region__slug", "-coverage_year"]
+        verbose_name = _("payment window")
+        verbose_name_plural = _("payment windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "coverage_year"], name="calculators_paymentwindow_one_per_year",
+                violation_error_message=_("This region already has a payment window for this coverage year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region_id and self.region.slug} {self.coverage_year}: {self.start} – {self.end}"
+
+    def natural_key(self):
+        return (self.region.slug, self.coverage_year)
+
+    natural_key.dependencies = ["calculators.region"]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        year_ok = self.coverage_year is not None and MIN_YEAR <= self.coverage_year <= MAX_YEAR
+        if self.start and self.end and self.start >= self.end:
+            errors["end"] = _("The centralized period must end after it starts.")
+        if self.end and self.late_deadline and self.late_deadline <= self.end:
+            errors["late_deadline"] = _(
+                "The late payment deadline must come after the centralized period ends."
+            )
+        if year_ok:
+            year_end = datetime.date(self.coverage_year, 12, 31)
+            if self.end and self.end > year_end and "end" not in errors:
+                errors["end"] = ValidationError(
+                    _("The centralized period cannot end after the coverage year does (%(date)s)."),
+                    code="after_year", params={"date": year_end.isoformat()},
+                )
+            if self.late_deadline and self.late_deadline > year_end and "late_deadline" not in errors:
+                errors["late_deadline"] = ValidationError(
+                    _("The late payment deadline cannot be after the coverage year ends (%(date)s)."),
+                    code="after_year", params={"date": year_end.isoformat()},
+                )
+            if self.start and self.start.year < self.coverage_year - 1:
+                errors["start"] = ValidationError(
+                    _("Payment for coverage year %(year)s cannot start before %(earliest)s."),
+                    code="too_early",
+                    params={"year": self.coverage_year, "earliest": f"{self.coverage_year - 1}-01-01"},
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class WaitingPolicyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, region_slug):
+        return self.get(region__slug=region_slug)
+
+
+class WaitingPolicy(RuleSource):
+    """How long late or interrupted enrolment waits before benefits start."""
+
+    region = models.OneToOneField(
+        Region, on_delete=models.PROTECT, related_name="waiting_policy", verbose_name=_("region")
+    )
+    fixed_months = models.PositiveSmallIntegerField(
+        _("fixed waiting period (months)"), default=3,
+        help_text=_("For everyone who enrols outside the centralized period or after a gap."),
+    )
+    months_per_gap_year = models.PositiveSmallIntegerField(
+        _("extra months per year without cover"), default=1
+    )
+    free_gap_years = models.PositiveSmallIntegerField(
+        _("years without cover that add nothing"), default=1,
+        help_text=_("The first this many years of a gap add no extra months."),
+    )
+    months_removed_per_repaid_year = models.PositiveSmallIntegerField(
+        _("months removed per year paid back"), default=1
+    )
+    exempt_groups = models.ManyToManyField(
+        PopulationGroup, blank=True, related_name="+", verbose_name=_("groups without a waiting period")
+    )
+    newborn_days = models.PositiveSmallIntegerField(
+        _("newborns covered from birth if enrolled within (days)"), default=90,
+        validators=[MaxValueValidator(366, message=_("Enter at most 366 days."))],
+    )
+    valid_from = models.DateField(_("in force from"))
+
+    objects = WaitingPolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__order", "region__slug"]
+        verbose_name = _("waiting-period policy")
+        verbose_name_plural = _("waiting-period policies")
+
+    def __str__(self):
+        return f"{self.region_id and self.region.slug}: {self.fixed_months} + {self.months_per_gap_year}/year"
+
+    def natural_key(self):
+        return (self.region.slug,)
+
+    natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
+
+
+class ContributionStandardQuerySet(models.QuerySet):
+    def for_year(self, coverage_year):
+        return self.filter(coverage_year=coverage_year)
+
+    def get_by_natural_key(self, region_slug, coverage_year, group_slug):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year, group__slug=group_slug)
+
+
+class ContributionStandard(RuleSource):
+    """One group's yearly contribution: what the person pays and what public funds add."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="contribution_standards", verbose_name=_("region")
+    )
+    coverage_year = models.PositiveSmallIntegerField(_("coverage year"), validators=year_validators)
+    group = models.ForeignKey(
+        PopulationGroup, on_delete=models.PROTECT, related_name="contribution_standards",
+        verbose_name=_("population group"),
+    )
+    individual = money_field(_("individual contribution (yuan)"))
+    subsidy = money_field(
+        _("public subsidy (yuan)"), help_text=_("Where the source says at least, enter that amount.")
+    )
+    late_individual = money_field(
+        _("individual contribution when joining late (yuan)"), null=True, blank=True,
+        help_text=_("What someone joining after the deadline pays, where the source sets it."),
+    )
+
+    objects = ContributionStandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__order", "region__slug", "-coverage_year", "group__order"]
+        verbose_name = _("contribution standard")
+        verbose_name_plural = _("contribution standards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "coverage_year", "group"], name="calculators_contribution_one_per_group",
+                violation_error_message=_(
+                    "This region already has a contribution standard for this group and coverage year."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        region = self.region.slug if self.region_id else "?"
+        group = self.group.slug if self.group_id else "?"
+        return f"{region} {self.coverage_year} {group}"
+
+    def natural_key(self):
+        return (self.region.slug, self.coverage_year, self.group.slug)
+
+    natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
+
+
+# ---------------------------------------------------------------------------
+# Bands
+
+
+class BandSpec(NamedTuple):
+    """A band before it is saved: what ``validate_bands`` and ``set_bands`` take."""
+
+    lower: Decimal
+    upper: Decimal | None
+    ratio: Decimal
+
+    @classmethod
+    def of(cls, band):
+        """A BandSpec from a (lower, upper, ratio) tuple or anything with those attributes."""
+        if isinstance(band, tuple):
+            lower, upper, ratio = band
+        else:
+            lower, upper, ratio = band.lower, band.upper, band.ratio
+        return cls(*(None if value is None else Decimal(str(value)) for value in (lower, upper, ratio)))
+
+
+def validate_bands(bands, *, start=Decimal("0"), start_message=None):
+    """Check a band set; raise one ValidationError listing everything to fix.
+
+    ``bands``: objects with ``lower``, ``upper`` (None: no upper end) and ``ratio``, in any order; they
+    are numbered 1, 2, ... from the lowest ``lower`` up, as the admin lists them after saving.
+    ``start``: where the first band must begin (None: do not check). ``start_message`` replaces the
+    default message for a wrong start; it gets ``%(lower)s`` and ``%(start)s``.
+    """
+    bands = sorted(bands, key=lambda band: Decimal(band.lower) if band.lower is not None else Decimal("-1"))
+    if not bands:
+        raise ValidationError(
+            _("Add at least one band. A single ratio is one band from %(start)s with no upper end."),
+            code="no_bands", params={"start": format_amount(start or 0)},
+        )
+    errors = []
+    for number, band in enumerate(bands, 1):
+        if band.lower is None:
+            errors.append(ValidationError(
+                _("Band %(number)s has no lower end: enter where it starts."),
+                code="band_no_lower", params={"number": number},
+            ))
+            continue
+        if band.ratio is None or not Decimal("0") <= Decimal(band.ratio) <= Decimal("100"):
+            errors.append(ValidationError(
+                _("Band %(number)s pays %(ratio)s%%: enter a ratio between 0 and 100."),
+                code="band_ratio",
+                params={"number": number, "ratio": "?" if band.ratio is None else format_amount(band.ratio)},
+            ))
+        if band.upper is not None and Decimal(band.lower) >= Decimal(band.upper):
+            errors.append(ValidationError(
+                _("Band %(number)s starts at %(lower)s and ends at %(upper)s: its upper end must be greater "
+                  "than its lower end."),
+                code="band_empty",
+                params={"number": number, "lower": format_amount(band.lower),
+                        "upper": format_amount(band.upper)},
+            ))
+        if number == 1:
+            if start is not None and Decimal(band.lower) != Decimal(start):
+                errors.append(ValidationError(
+                    start_message or _("Band 1 starts at %(lower)s: the first band must start at %(start)s."),
+                    code="band_start",
+                    params={"lower": format_amount(band.lower), "start": format_amount(start)},
+                ))
+            continue
+        previous = bands[number - 2]
+        if previous.lower is None:
+            continue
+        if previous.upper is None:
+            errors.append(ValidationError(
+                _("Band %(previous)s has no upper end, so it must be the last band: give it an upper end "
+                  "or remove the bands after it."),
+                code="band_open_not_last", params={"previous": number - 1},
+            ))
+        elif Decimal(band.lower) != Decimal(previous.upper):
+            errors.append(ValidationError(
+                _("Band %(number)s starts at %(lower)s but band %(previous)s ends at %(upper)s: bands must "
+                  "follow each other without gaps or overlaps."),
+                code="band_gap",
+                params={"number": number, "lower": format_amount(band.lower), "previous": number - 1,
+                        "upper": format_amount(previous.upper)},
+            ))
+    if errors:
+        raise ValidationError(errors)
+
+
+class Band(models.Model):
+    """One slice of a rule's amount, paid at ``ratio`` percent. Numbered by ``order`` from 1, lowest first."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    lower = money_field(_("from (yuan)"))
+    upper = money_field(_("up to (yuan)"), null=True, blank=True, help_text=_("Empty: no upper end."))
+    ratio = models.DecimalField(
+        _("ratio (%)"), max_digits=5, decimal_places=2, validators=percent_validators,
+        help_text=_("Percentage the fund pays within this band."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "lower"]
+
+    def __str__(self):
+        upper = format_amount(self.upper) if self.upper is not None else "…"
+        return f"{format_amount(self.lower)} – {upper}: {format_amount(self.ratio)}%"
+
+    def spec(self):
+        return BandSpec(self.lower, self.upper, self.ratio)
+
+
+class BandQuerySet(models.QuerySet):
+    def get_by_natural_key(self, *key):
+        *rule_key, order = key
+        rule = self.model._meta.get_field("rule").related_model.objects.get_by_natural_key(*rule_key)
+        return self.get(rule=rule, order=order)
+
+
+class BandedRule(models.Model):
+    """What both kinds of banded rule share: checking and saving bands."""
+
+    # Set by subclasses: where the first band must start, and the message when it does not.
+    band_start_message = None
+
+    class Meta:
+        abstract = True
+
+    def band_start(self):
+        return Decimal("0")
+
+    def validate_bands(self, bands):
+        """Raise ValidationError if ``bands`` (BandSpec or band rows) are not a valid set for this rule."""
+        validate_bands(bands, start=self.band_start(), start_message=self.band_start_message)
+
+    def check_bands(self):
+        """Validate the bands as saved."""
+        self.validate_bands([band.spec() for band in self.bands.all()])
+
+    def set_bands(self, bands):
+        """Replace this (saved) rule's bands with ``bands`` after validating them; all or nothing."""
+        specs = [BandSpec.of(band) for band in bands]
+        self.validate_bands(specs)
+        specs.sort(key=lambda band: band.lower)
+        band_model = self.bands.model
+        with transaction.atomic(using=self._state.db):
+            self.bands.all().delete()
+            band_model.objects.bulk_create(
+                band_model(rule=self, order=number, lower=spec.lower, upper=spec.upper, ratio=spec.ratio)
+                for number, spec in enumerate(specs, 1)
+            )
+
+    def save_with_bands(self, bands):
+        """Validate the rule and its bands, then save both in one transaction, or neither."""
+        specs = [BandSpec.of(band) for band in bands]
+        errors = {}
+        try:
+            self.full_clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.validate_bands(specs)
+        except ValidationError as error:
+            errors.setdefault(NON_FIELD_ERRORS, []).extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        with transaction.atomic(using=self._state.db):
+            self.save()
+            self.set_bands(specs)
+
+    def renumber_bands(self):
+        """Number the saved bands 1, 2, ... from the lowest up (two passes, so ``order`` never clashes)."""
+        bands = list(self.bands.order_by("lower", "pk"))
+        if [band.order for band in bands] == list(range(1, len(bands) + 1)):
+            return
+        band_model = self.bands.model
+        with transaction.atomic(using=self._state.db):
+            for number, band in enumerate(bands, 1):
+                band_model.objects.filter(pk=band.pk).update(order=20000 + number)
+            for number, band in enumerate(bands, 1):
+                band_model.objects.filter(pk=band.pk).update(order=number)
+
+
+# ---------------------------------------------------------------------------
+# Reimbursement by the basic fund
+
+
+class ReimbursementRuleQuerySet(models.QuerySet):
+    def for_year(self, coverage_year):
+        return self.filter(coverage_year=coverage_year)
+
+    def in_force_on(self, day):
+        """Rules for ``day``'s coverage year whose validity (empty = open) contains ``day``."""
+        return self.filter(
+            Q(coverage_year=day.year),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+    def for_case(self, *, scheme, employee_status="", tier=None, visit, level):
+        return self.filter(scheme=scheme, employee_status=employee_status or "", visit=visit, level=level,
+                           **_date_or_null("tier", tier))
+
+    def get_by_natural_key(self, region_slug, coverage_year, scheme, employee_status, tier, visit, level,
+                           valid_from):
+        return self.get(
+            region__slug=region_slug, coverage_year=coverage_year, scheme=scheme,
+            employee_status=employee_status or "", visit=visit, level=level,
+            **_date_or_null("tier", tier), **_date_or_null("valid_from", _parse_natural_date(valid_from)),
+        )
+
+
+class ReimbursementRule(BandedRule, RuleSource):
+    """What the basic fund pays for one kind of visit at one facility level.
+
+    A rule with no tier applies to every contribution tier; where a region sets per-tier rules, a rule
+    for the asked tier wins over one without a tier.
+    """
+
+    band_start_message = _(
+        "Band 1 starts at %(lower)s: the first band must start at 0, because bands slice the cost above "
+        "the deductible."
+    )
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="reimbursement_rules", verbose_name=_("region")
+    )
+    coverage_year = models.PositiveSmallIntegerField(_("coverage year"), validators=year_validators)
+    scheme = models.CharField(_("scheme"), max_length=20, choices=Scheme.choices, default=Scheme.RESIDENT)
+    employee_status = models.CharField(
+        _("employee status"), max_length=20, choices=EmployeeStatus.choices, blank=True, default="",
+        help_text=_("Only for employees' insurance; leave empty for residents."),
+    )
+    tier = models.PositiveSmallIntegerField(
+        _("contribution tier"), null=True, blank=True,
+        validators=[MinValueValidator(1, message=_("Enter a tier from 1 to 3.")),
+                    MaxValueValidator(3, message=_("Enter a tier from 1 to 3."))],
+        help_text=_("Residents' contribution tier (1-3); leave empty when the rule applies to every tier."),
+    )
+    visit = models.CharField(_("kind of care"), max_length=20, choices=Visit.choices)
+    level = models.CharField(_("facility level"), max_length=20, choices=Level.choices)
+    deductible = money_field(_("deductible (yuan)"), default=Decimal("0"))
+    deductible_per = models.CharField(
+        _("deductible applies"), max_length=20, choices=DeductiblePer.choices, default=DeductiblePer.ADMISSION
+    )
+    annual_limit = money_field(
+        _("annual limit (yuan)"), null=True, blank=True,
+        help_text=_("Most the fund pays in a year for this kind of care; empty when the source sets none."),
+    )
+    signed_bonus = models.DecimalField(
+        _("bonus when signed with a family doctor (points)"), max_digits=5, decimal_places=2,
+        default=Decimal("0"), validators=percent_validators,
+    )
+    mountain_bonus = models.DecimalField(
+        _("bonus at a mountain-area township hospital (points)"), max_digits=5, decimal_places=2,
+        default=Decimal("0"), validators=percent_validators,
+    )
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Empty: from the start of the coverage year.")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty: to the end of the coverage year.")
+    )
+
+    objects = ReimbursementRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__order", "region__slug", "-coverage_year", "scheme", "employee_status", "visit",
+                    "tier", "level", "valid_from"]
+        verbose_name = _("reimbursement rule")
+        verbose_name_plural = _("reimbursement rules")
+        constraints = [
+            models.UniqueConstraint(
+                F("region"), F("coverage_year"), F("scheme"), F("employee_status"),
+                Coalesce("tier", Value(0)), F("visit"), F("level"), Coalesce("valid_from", Value(OPEN_START)),
+                name="calculators_reimbursementrule_natural_key",
+                violation_error_message=_("A rule for this case starting on the same date already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        parts = [self.region.slug if self.region_id else "?", str(self.coverage_year), self.scheme]
+        if self.employee_status:
+            parts.append(self.employee_status)
+        if self.tier:
+            parts.append(f"tier {self.tier}")
+        parts += [self.visit, self.level]
+        if self.valid_from or self.valid_until:
+            parts.append(validity_text(self.valid_from, self.valid_until))
+        return " · ".join(parts)
+
+    def natural_key(self):
+        return (self.region.slug, self.coverage_year, self.scheme, self.employee_status, self.tier,
+                self.visit, self.level, _natural_date(self.valid_from))
+
+    natural_key.dependencies = ["calculators.region"]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.scheme == Scheme.RESIDENT and self.employee_status:
+            errors["employee_status"] = _("Residents' insurance has no employee status: leave it empty.")
+        if self.scheme == Scheme.EMPLOYEE:
+            if not self.employee_status:
+                errors["employee_status"] = _("Choose whether the rule is for employees in work or retired.")
+            if self.tier is not None:
+                errors["tier"] = _("Tiers are residents' contribution tiers: leave it empty for employees.")
+        if errors:
+            raise ValidationError(errors)
+        validate_coverage_dates(self)
+        self.refuse_overlaps()
+
+    def refuse_overlaps(self):
+        """No two rules in force at once for the same case."""
+        if self.region_id is None or not self.coverage_year or not self.visit or not self.level:
+            return
+        clashes = validity_overlaps(
+            ReimbursementRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year)
+            .for_case(scheme=self.scheme, employee_status=self.employee_status, tier=self.tier,
+                      visit=self.visit, level=self.level)
+            .exclude(pk=self.pk),
+            self.valid_from, self.valid_until,
+        )
+        clash = clashes.first()
+        if clash is not None:
+            raise ValidationError(
+                _("Another rule for this case is already in force on some of these dates (%(other)s, valid "
+                  "%(validity)s): change the validity dates so they do not overlap, or edit that rule."),
+                code="overlap", params={"other": str(clash), "validity": validity_text(clash.valid_from,
+                                                                                         clash.valid_until)},
+            )
+
+
+class ReimbursementBandQuerySet(BandQuerySet):
+    pass
+
+
+class ReimbursementBand(Band):
+    rule = models.ForeignKey(
+        ReimbursementRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("rule")
+    )
+
+    objects = ReimbursementBandQuerySet.as_manager()
+
+    class Meta(Band.Meta):
+        verbose_name = _("reimbursement band")
+        verbose_name_plural = _("reimbursement bands")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "order"], name="calculators_reimbursementband_order",
+                violation_error_message=_("Two bands of one rule cannot share a number."),
+            ),
+        ]
+
+    def natural_key(self):
+        return (*self.rule.natural_key(), self.order)
+
+    natural_key.dependencies = ["calculators.reimbursementrule"]
+
+
+# ---------------------------------------------------------------------------
+# Serious-illness insurance
+
+
+class SeriousIllnessRuleQuerySet(models.QuerySet):
+    def for_year(self, coverage_year):
+        return self.filter(coverage_year=coverage_year)
+
+    def in_force_on(self, day):
+        return self.filter(
+            Q(coverage_year=day.year),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        )
+
+    def get_by_natural_key(self, region_slug, coverage_year, valid_from):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year,
+                        **_date_or_null("valid_from", _parse_natural_date(valid_from)))
+
+
+class SeriousIllnessRule(BandedRule, RuleSource):
+    """Serious-illness insurance: pays bands of the patient's own yearly burden above a deductible.
+
+    Bands are stated in amounts of that burden, as the sources do: the first band starts at
+    ``deductible``.
+    """
+
+    band_start_message = _(
+        "Band 1 starts at %(lower)s: the first band must start at the deductible, %(start)s, because "
+        "serious-illness bands are amounts of the patient's own yearly burden."
+    )
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="serious_illness_rules", verbose_name=_("region")
+    )
+    coverage_year = models.PositiveSmallIntegerField(_("coverage year"), validators=year_validators)
+    deductible = money_field(_("yearly deductible (yuan)"))
+    reduced_deductible = money_field(
+        _("reduced deductible (yuan)"), null=True, blank=True,
+        help_text=_("For the groups chosen below, for example people in extreme poverty."),
+    )
+    reduced_groups = models.ManyToManyField(
+        PopulationGroup, blank=True, related_name="+", verbose_name=_("groups with the reduced deductible")
+    )
+    annual_cap = money_field(
+        _("annual cap (yuan)"), null=True, blank=True, help_text=_("Empty when the source sets none.")
+    )
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Empty: from the start of the coverage year.")
+    )
+    valid_until = models.DateField(
+        _("valid until"), null=True, blank=True, help_text=_("Empty: to the end of the coverage year.")
+    )
+
+    objects = SeriousIllnessRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__order", "region__slug", "-coverage_year", "valid_from"]
+        verbose_name = _("serious-illness rule")
+        verbose_name_plural = _("serious-illness rules")
+        constraints = [
+            models.UniqueConstraint(
+                F("region"), F("coverage_year"), Coalesce("valid_from", Value(OPEN_START)),
+                name="calculators_seriousillnessrule_natural_key",
+                violation_error_message=_(
+                    "A serious-illness rule for this region and year starting on the same date already "
+                    "exists."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        text = f"{self.region.slug if self.region_id else '?'} · {self.coverage_year}"
+        if self.valid_from or self.valid_until:
+            text += f" · {validity_text(self.valid_from, self.valid_until)}"
+        return text
+
+    def natural_key(self):
+        return (self.region.slug, self.coverage_year, _natural_date(self.valid_from))
+
+    natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
+
+    def band_start(self):
+        return self.deductible
+
+    def clean(self):
+        super().clean()
+        if (self.reduced_deductible is not None and self.deductible is not None
+                and self.reduced_deductible >= self.deductible):
+            raise ValidationError({"reduced_deductible": _("The reduced deductible must be lower than the "
+                                                           "standard deductible.")})
+        validate_coverage_dates(self)
+        self.refuse_overlaps()
+
+    def refuse_overlaps(self):
+        if self.region_id is None or not self.coverage_year:
+            return
+        clash = validity_overlaps(
+            SeriousIllnessRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year)
+            .exclude(pk=self.pk),
+            self.valid_from, self.valid_until,
+        ).first()
+        if clash is not None:
+            raise ValidationError(
+                _("Another serious-illness rule for this region is already in force on some of these "
+                  "dates (%(other)s, valid %(validity)s): change the validity dates so they do not "
+                  "overlap, or edit that rule."),
+                code="overlap", params={"other": str(clash), "validity": validity_text(clash.valid_from,
+                                                                                         clash.valid_until)},
+            )
+
+
+class SeriousIllnessBandQuerySet(BandQuerySet):
+    pass
+
+
+class SeriousIllnessBand(Band):
+    rule = models.ForeignKey(
+        SeriousIllnessRule, on_delete=models.CASCADE, related_name="bands", verbose_name=_("rule")
+    )
+
+    objects = SeriousIllnessBandQuerySet.as_manager()
+
+    class Meta(Band.Meta):
+        verbose_name = _("serious-illness band")
+        verbose_name_plural = _("serious-illness bands")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "order"], name="calculators_seriousillnessband_order",
+                violation_error_message=_("Two bands of one rule cannot share a number."),
+            ),
+        ]
+
+    def natural_key(self):
+        return (*self.rule.natural_key(), self.order)
+
+    natural_key.dependencies = ["calculators.seriousillnessrule"]
