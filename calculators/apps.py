@@ -6,3 +6,6 @@ class CalculatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "calculators"
     verbose_name = _("Calculators and policy rules")
+
+    def ready(self):
+        from calculators import tables  # noqa: F401  (registers the guide embeds)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from calculators.urls import region_patterns
 from portal import views
 from portal.sitemaps import SITEMAPS
 
@@ -15,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("guides.urls")),
     path("calculators/", include("calculators.urls")),
+    path("regions/", include(region_patterns)),
     path("admin/", admin.site.urls),
 )
 

@@ -1,0 +1,106 @@
+"""Regional policy tables, read from the rule models: embedded in guides and shown on region pages.
+
+A guide line such as ``[[table:contributions region=zhejiang]]`` renders the
+current rows at request time, so an editor's change in admin shows on the
+next page view, in the reader's language, with sources and policy years.
+"""
+
+from django.template.loader import render_to_string
+
+from calculators.models import (
+    ContributionStandard, PaymentWindow, Region, ReimbursementRule, SeriousIllnessRule, WaitingPolicy,
+)
+from guides import embeds
+
+TABLES = ["payment-windows", "waiting-periods", "contributions", "reimbursement", "serious-illness"]
+
+
+def _region(params):
+    slug = params.get("region")
+    if not slug:
+        return None
+    try:
+        return Region.objects.get(slug=slug)
+    except Region.DoesNotExist:
+        raise embeds.EmbedError(f"unknown region {slug!r}") from None
+
+
+def _year(params):
+    value = params.get("year")
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise embeds.EmbedError(f"year must be digits, not {value!r}")
+    return int(value)
+
+
+def _filtered(queryset, region, year):
+    if region is not None:
+        queryset = queryset.filter(region=region)
+    if year is not None:
+        queryset = queryset.filter(coverage_year=year)
+    return queryset
+
+
+def payment_windows(region=None, year=None):
+    return list(_filtered(PaymentWindow.objects.select_related("region"), region, year))
+
+
+def waiting_periods(region=None, year=None):
+    rows = WaitingPolicy.objects.select_related("region").prefetch_related("exempt_groups")
+    return list(rows.filter(region=region) if region is not None else rows)
+
+
+def contributions(region=None, year=None):
+    return list(_filtered(ContributionStandard.objects.select_related("region", "group"), region, year))
+
+
+def reimbursement(region=None, year=None):
+    rows = ReimbursementRule.objects.select_related("region").prefetch_related("bands")
+    return list(_filtered(rows, region, year))
+
+
+def serious_illness(region=None, year=None):
+    rows = SeriousIllnessRule.objects.select_related("region").prefetch_related("bands", "reduced_groups")
+    return list(_filtered(rows, region, year))
+
+
+ROWS = {
+    "payment-windows": payment_windows,
+    "waiting-periods": waiting_periods,
+    "contributions": contributions,
+    "reimbursement": reimbursement,
+    "serious-illness": serious_illness,
+}
+
+
+def render_table(name, region=None, year=None, *, heading_level=3):
+    rows = ROWS[name](region, year)
+    return render_to_string(f"calculators/tables/{name.replace('-', '_')}.html", {
+        "rows": rows, "region": region, "year": year, "heading_level": heading_level,
+        "sources": unique_sources(rows),
+    })
+
+
+def unique_sources(rows):
+    seen, sources = set(), []
+    for row in rows:
+        key = (row.source_title, row.source_document_number, row.source_url)
+        if key not in seen:
+            seen.add(key)
+            sources.append(row)
+    return sources
+
+
+def _embed(name):
+    def render(params, *, language, as_of):
+        unknown = set(params) - {"region", "year"}
+        if unknown:
+            raise embeds.EmbedError(f"unknown parameters {sorted(unknown)}")
+        return render_table(name, _region(params), _year(params))
+
+    return render
+
+
+for _name in TABLES:
+    embeds.register(f"table:{_name}")(_embed(_name))
