@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from calculators.models import Region
 from guides.models import Guide
 
 
@@ -11,7 +12,8 @@ class StaticPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["home", "guides:index", "guides:faq"]
+        return ["home", "guides:index", "guides:faq", "calculators:index", "calculators:reimbursement",
+                "calculators:deadline", "calculators:contribution", "regions:index"]
 
     def location(self, item):
         return reverse(item)
@@ -30,4 +32,17 @@ class GuideSitemap(Sitemap):
         return guide.updated_on
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "guides": GuideSitemap}
+class RegionSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    changefreq = "monthly"
+
+    def items(self):
+        return Region.objects.order_by("slug")
+
+    def location(self, region):
+        return reverse("regions:detail", args=[region.slug])
+
+
+SITEMAPS = {"pages": StaticPagesSitemap, "guides": GuideSitemap, "regions": RegionSitemap}

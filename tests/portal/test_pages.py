@@ -89,3 +89,12 @@ def test_static_files_are_served_compressed_and_hashed_in_production(settings):
 
     assert production.STORAGES["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in production.MIDDLEWARE
+
+
+def test_sitemap_lists_calculators_and_region_pages(client):
+    from django.core.management import call_command
+
+    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/ru/calculators/deadline/</loc>" in xml
+    assert "<loc>http://testserver/zh-hans/regions/zhejiang-lishui/</loc>" in xml

@@ -1,0 +1,77 @@
+"""A resident types into a calculator: the answer changes in place, the address bar follows, the link reproduces it."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def no_violations(page):
+    violations = Axe().run(page).response["violations"]
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "ru"])
+def test_typing_updates_the_answer_and_the_link_reproduces_it(demo_site, browser, lang):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_site.url)
+    page = context.new_page()
+    page.goto(f"{demo_site.url}/{lang}/calculators/reimbursement/?region=zhejiang-lishui")
+    page.evaluate("window.__sameDocument = true")
+    page.select_option("#id_visit", "inpatient")
+    page.select_option("#id_level", "level3")
+    page.fill("#id_date", "2025-06-01")
+    page.fill("#id_cost", "50000")
+    page.wait_for_function("document.querySelector('#result').textContent.includes('34,300.00')")
+    assert page.evaluate("window.__sameDocument") is True  # swapped in place, no page load
+    assert re.search(r"cost=50000", page.url) and "region=zhejiang-lishui" in page.url
+
+    page.fill("#id_cost", "20000")
+    page.wait_for_function("document.querySelector('#result').textContent.includes('13,300.00')")
+    assert "cost=20000" in page.url and "level=level3" in page.url  # the other answers are kept
+
+    page.click("[data-copy-link]")
+    page.wait_for_function("document.querySelector('[data-copy-status]').textContent.length > 0")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url
+    assert no_violations(page) == []
+
+    fresh = context.new_page()
+    fresh.goto(copied)
+    assert "13,300.00" in fresh.locator("#result").inner_text()
+    assert fresh.input_value("#id_cost") == "20000"
+    context.close()
+
+
+def test_calculator_works_without_javascript(demo_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_site.url}/ru/calculators/contribution/?region=national&year=2024")
+    page.fill("#id_ordinary", "2")
+    page.fill("#id_low_income", "1")
+    page.click("form.calculator-form button[type=submit]")
+    page.wait_for_url("**ordinary=2**")
+    assert "950.00" in page.locator("#result").inner_text()
+    context.close()
+
+
+def test_bad_input_shows_the_message_beside_the_field_while_typing(demo_site, page):
+    page.goto(f"{demo_site.url}/ru/calculators/reimbursement/?region=zhejiang-lishui")
+    page.fill("#id_cost", "-5")
+    page.wait_for_function("document.querySelector('#id_cost_error').textContent.trim().length > 0")
+    assert page.input_value("#id_cost") == "-5"
+    assert no_violations(page) == []
+
+
+@pytest.mark.parametrize("path", [
+    "/{lang}/calculators/deadline/?region=hubei&year=2025&paid_on=2025-01-15&status=lapsed&gap_years=3&repaid_years=1",
+    "/{lang}/calculators/contribution/?region=national&year=2024&ordinary=2&low_income=1",
+    "/{lang}/regions/zhejiang-lishui/",
+    "/{lang}/guides/when-to-pay/",
+])
+@pytest.mark.parametrize("lang", ["zh-hans", "ru"])
+def test_calculator_and_region_pages_have_no_axe_violations(demo_site, page, path, lang):
+    page.goto(demo_site.url + path.format(lang=lang))
+    assert no_violations(page) == []
