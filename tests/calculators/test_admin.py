@@ -78,9 +78,9 @@ def rule_form(rule, bands, **changes):
     return data
 
 
-def expected_message(bands, **options):
+def expected_message(bands, language="zh-hans", **options):
     """The validation message as the admin (in its default language) shows it."""
-    with translation.override("zh-hans"):
+    with translation.override(language):
         try:
             validate_bands([BandSpec.of(band) for band in bands], **options)
         except Exception as error:  # noqa: BLE001 - the ValidationError's text is what we want
@@ -99,7 +99,7 @@ def test_an_overlapping_band_set_is_refused_with_the_message_and_nothing_is_save
     response = admin_client.post(url, rule_form(rule, bands, deductible="1200"))
     assert response.status_code == 200
     message = expected_message(bands)
-    assert "Band 2 starts at 90,000 but band 1 ends at 100,000" in message
+    assert "Band 2 starts at 90,000 but band 1 ends at 100,000" in expected_message(bands, "en")
     assert escape(message) in response.content.decode()
     rule.refresh_from_db()
     assert rule.deductible == Decimal("1000")  # the rule's own change is not saved either
@@ -175,7 +175,9 @@ def test_a_serious_illness_rule_is_added_with_bands_starting_at_its_deductible(a
     assert "13,000" not in response.content.decode()
     message = expected_message([(0, 30000, 60), (30000, 80000, 70)], start=Decimal("10000"),
                                start_message=SeriousIllnessRule.band_start_message)
-    assert "must start at the deductible, 10,000" in message
+    assert "must start at the deductible, 10,000" in expected_message(
+        [(0, 30000, 60), (30000, 80000, 70)], "en", start=Decimal("10000"),
+        start_message=SeriousIllnessRule.band_start_message)
     assert escape(message) in response.content.decode()
     assert not SeriousIllnessRule.objects.exists()
 
@@ -204,3 +206,14 @@ def test_the_change_forms_show_bilingual_names_side_by_side(admin_client, lishui
         fieldsets = admin.site._registry[model].fieldsets
         lines = [line for _name, options in fieldsets for line in options["fields"]]
         assert ("name_zh", "name_ru") in lines
+
+
+def test_a_russian_editor_is_told_what_to_fix_in_russian(admin_client, rule):
+    bands = [(0, 100000, 70), (90000, None, 80)]
+    with translation.override("ru"):
+        url = reverse("admin:calculators_reimbursementrule_change", args=[rule.pk])
+    assert url.startswith("/ru/")
+    response = admin_client.post(url, rule_form(rule, bands))
+    russian = expected_message(bands, "ru")
+    assert russian != expected_message(bands, "en")
+    assert escape(russian) in response.content.decode()

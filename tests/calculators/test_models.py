@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,6 +31,13 @@ SOURCE = {
     "source_issuer": "测试",
     "checked_on": datetime.date(2026, 11, 22),
 }
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests read the validation messages as written in the code (the msgids)."""
+    with translation.override("en"):
+        yield
 
 
 def messages(error):
