@@ -1,3 +1,4 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import segno
@@ -52,3 +53,22 @@ def bar_segments(whole, *parts):
         segments.append({"x": f"{x:f}", "width": f"{width:f}"})
         x += width
     return segments
+
+
+@register.simple_tag
+def timeline_events(result):
+    """The deadline answer's dates in calendar order, each with what happens and whether it is 'now'."""
+    window = result.window
+    events = [
+        (window.start, "opens", result.window_status == "not_open"),
+        (window.end, "ends", result.window_status == "open"),
+        (window.late_deadline, "late_deadline", result.window_status == "late"),
+        (datetime.date(window.coverage_year, 1, 1), "year_begins", False),
+        (result.cover_starts, "cover_starts", False),
+        (result.cover_ends, "year_ends", False),
+    ]
+    order = {code: index for index, (_day, code, _now) in enumerate(events)}
+    return [
+        {"date": day, "code": code, "is_now": now}
+        for day, code, now in sorted((e for e in events if e[0] is not None), key=lambda e: (e[0], order[e[1]]))
+    ]

@@ -202,3 +202,12 @@ def test_guide_placeholder_with_unknown_region_shows_the_unavailable_note(client
 
     assert "embed-unavailable" in render("[[table:contributions region=atlantis]]", "ru").html
     assert "policy-table" in render("[[table:contributions region=zhejiang]]", "ru").html
+
+
+def test_deadline_timeline_is_in_calendar_order(client):
+    import re
+
+    page = client.get("/zh-hans/calculators/deadline/", HUBEI_LATE).content.decode()
+    timeline = page.split('class="timeline"')[1].split("</figure>")[0]
+    dates = re.findall(r'datetime="(\d{4}-\d{2}-\d{2})"', timeline)
+    assert dates == sorted(dates) and "2025-01-01" in dates and "2025-04-15" in dates
