@@ -32,6 +32,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from calculators.engine.rules import SourceRef
 from portal.bilingual import BilingualMixin
@@ -113,6 +114,7 @@ class Region(BilingualMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = RegionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -165,6 +167,7 @@ class PopulationGroup(BilingualMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = PopulationGroupQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -333,6 +336,7 @@ class PaymentWindow(RuleSource):
     )
 
     objects = PaymentWindowQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__order", "region__slug", "-coverage_year"]
@@ -420,6 +424,7 @@ class WaitingPolicy(RuleSource):
     valid_from = models.DateField(_("in force from"))
 
     objects = WaitingPolicyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__order", "region__slug"]
@@ -464,6 +469,7 @@ class ContributionStandard(RuleSource):
     )
 
     objects = ContributionStandardQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__order", "region__slug", "-coverage_year", "group__order"]
@@ -751,6 +757,7 @@ class ReimbursementRule(BandedRule, RuleSource):
     )
 
     objects = ReimbursementRuleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__order", "region__slug", "-coverage_year", "scheme", "employee_status", "visit",
@@ -829,6 +836,7 @@ class ReimbursementBand(Band):
     )
 
     objects = ReimbursementBandQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta(Band.Meta):
         verbose_name = _("reimbursement band")
@@ -901,6 +909,7 @@ class SeriousIllnessRule(BandedRule, RuleSource):
     )
 
     objects = SeriousIllnessRuleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["region__order", "region__slug", "-coverage_year", "valid_from"]
@@ -968,6 +977,7 @@ class SeriousIllnessBand(Band):
     )
 
     objects = SeriousIllnessBandQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta(Band.Meta):
         verbose_name = _("serious-illness band")

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.bilingual import BilingualMixin
 
@@ -31,6 +32,7 @@ class Topic(BilingualMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -79,6 +81,7 @@ class Guide(BilingualMixin, models.Model):
     search_ru = models.TextField(editable=False, blank=True, default="")
 
     objects = GuideQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -122,6 +125,7 @@ class GuideSource(BilingualMixin, models.Model):
     note_ru = models.TextField(_("source note (Russian)"), blank=True)
 
     objects = GuideSourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -171,6 +175,7 @@ class FAQ(BilingualMixin, models.Model):
     search_ru = models.TextField(editable=False, blank=True, default="")
 
     objects = FAQQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
