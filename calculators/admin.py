@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from calculators.forms_admin import BandInlineFormSet
+from portal.admin_history import HistoryAdmin
 from calculators.models import (
     ContributionStandard,
     PaymentWindow,
@@ -47,7 +48,7 @@ class CheckboxGroupsMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(HistoryAdmin):
     list_display = ("slug", "name_zh", "name_ru", "parent", "order")
     list_filter = ("parent",)
     list_editable = ("order",)
@@ -58,7 +59,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PopulationGroup)
-class PopulationGroupAdmin(admin.ModelAdmin):
+class PopulationGroupAdmin(HistoryAdmin):
     list_display = ("slug", "name_zh", "name_ru", "order")
     list_editable = ("order",)
     search_fields = ("slug", "name_zh", "name_ru")
@@ -68,7 +69,7 @@ class PopulationGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentWindow)
-class PaymentWindowAdmin(admin.ModelAdmin):
+class PaymentWindowAdmin(HistoryAdmin):
     list_display = ("region", "coverage_year", "start", "end", "late_deadline", "late_cover", "checked_on")
     list_filter = ("region", "coverage_year", "late_cover")
     list_select_related = ("region",)
@@ -80,7 +81,7 @@ class PaymentWindowAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitingPolicy)
-class WaitingPolicyAdmin(CheckboxGroupsMixin, admin.ModelAdmin):
+class WaitingPolicyAdmin(CheckboxGroupsMixin, HistoryAdmin):
     list_display = ("region", "fixed_months", "months_per_gap_year", "free_gap_years",
                     "months_removed_per_repaid_year", "newborn_days", "valid_from", "checked_on")
     list_filter = ("region",)
@@ -97,7 +98,7 @@ class WaitingPolicyAdmin(CheckboxGroupsMixin, admin.ModelAdmin):
 
 
 @admin.register(ContributionStandard)
-class ContributionStandardAdmin(admin.ModelAdmin):
+class ContributionStandardAdmin(HistoryAdmin):
     list_display = ("region", "coverage_year", "group", "individual", "subsidy", "late_individual",
                     "checked_on")
     list_filter = ("region", "coverage_year", "group")
@@ -120,7 +121,7 @@ class ReimbursementBandInline(admin.TabularInline):
 
 
 @admin.register(ReimbursementRule)
-class ReimbursementRuleAdmin(admin.ModelAdmin):
+class ReimbursementRuleAdmin(HistoryAdmin):
     list_display = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
                     "deductible", "deductible_per", "annual_limit", "valid_from", "valid_until", "checked_on")
     list_filter = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level")
@@ -147,7 +148,7 @@ class SeriousIllnessBandInline(admin.TabularInline):
 
 
 @admin.register(SeriousIllnessRule)
-class SeriousIllnessRuleAdmin(CheckboxGroupsMixin, admin.ModelAdmin):
+class SeriousIllnessRuleAdmin(CheckboxGroupsMixin, HistoryAdmin):
     list_display = ("region", "coverage_year", "deductible", "reduced_deductible", "annual_cap", "valid_from",
                     "valid_until", "checked_on")
     list_filter = ("region", "coverage_year")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import FAQ, Guide, GuideSource, Topic
+from portal.admin_history import HistoryAdmin
 
 
 class SideBySideMedia:
@@ -28,7 +29,7 @@ class HasTranslationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Topic)
-class TopicAdmin(SideBySideMedia, admin.ModelAdmin):
+class TopicAdmin(SideBySideMedia, HistoryAdmin):
     list_display = ["slug", "name_zh", "name_ru", "order"]
     list_editable = ["order"]
     fieldsets = [
@@ -44,7 +45,7 @@ class GuideSourceInline(admin.StackedInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(SideBySideMedia, admin.ModelAdmin):
+class GuideAdmin(SideBySideMedia, HistoryAdmin):
     list_display = ["slug", "title_zh", "title_ru", "topic", "status", "policy_year", "updated_on"]
     list_filter = ["status", "topic", "policy_year", HasTranslationFilter]
     search_fields = ["slug", "title_zh", "title_ru", "body_zh", "body_ru"]
@@ -65,7 +66,7 @@ class GuideAdmin(SideBySideMedia, admin.ModelAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(SideBySideMedia, admin.ModelAdmin):
+class FAQAdmin(SideBySideMedia, HistoryAdmin):
     list_display = ["slug", "question_zh", "question_ru", "topic", "order", "is_published"]
     list_filter = ["is_published", "topic", HasTranslationFilter]
     list_editable = ["order", "is_published"]
