@@ -1,8 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
 
+from guides import rendering
 from guides.models import FAQ, Guide, GuideSource, Topic
 from portal.admin_history import HistoryAdmin
+from portal.admin_parity import confirm_translation
+from portal.workflow import WorkflowAdminMixin
 
 
 class SideBySideMedia:
@@ -30,6 +37,7 @@ class HasTranslationFilter(admin.SimpleListFilter):
 
 @admin.register(Topic)
 class TopicAdmin(SideBySideMedia, HistoryAdmin):
+    actions = [confirm_translation]
     list_display = ["slug", "name_zh", "name_ru", "order"]
     list_editable = ["order"]
     fieldsets = [
@@ -45,8 +53,15 @@ class GuideSourceInline(admin.StackedInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(SideBySideMedia, HistoryAdmin):
-    list_display = ["slug", "title_zh", "title_ru", "topic", "status", "policy_year", "updated_on"]
+class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
+    actions = [confirm_translation]
+    change_form_template = "admin/guides/guide/change_form.html"
+
+    def get_urls(self):
+        preview = admin.site.admin_view(require_POST(markdown_preview))
+        return [path("preview/", preview, name="guides_guide_preview"), *super().get_urls()]
+    list_display = ["slug", "title_zh", "title_ru", "topic", "status", "publish_at", "policy_year", "updated_on",
+                    "last_author"]
     list_filter = ["status", "topic", "policy_year", HasTranslationFilter]
     search_fields = ["slug", "title_zh", "title_ru", "body_zh", "body_ru"]
     date_hierarchy = "updated_on"
@@ -54,7 +69,14 @@ class GuideAdmin(SideBySideMedia, HistoryAdmin):
     inlines = [GuideSourceInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": [("slug", "topic", "order"), ("status", "published_on", "updated_on", "policy_year")]}),
+        (None, {"fields": [("slug", "topic", "order"), ("published_on", "updated_on", "policy_year")]}),
+        (_("Review and publishing"), {
+            "fields": [("status", "publish_at"), "is_major_change", ("change_note_zh", "change_note_ru")],
+            "description": _(
+                "Save as draft while you work, then “in review”. Someone else with the reviewer role publishes it, "
+                "at once or at a chosen time. For a major change, write a short note readers will see."
+            ),
+        }),
         (_("Texts"), {
             "fields": [("title_zh", "title_ru"), ("summary_zh", "summary_ru"), ("body_zh", "body_ru")],
             "description": _(
@@ -66,13 +88,72 @@ class GuideAdmin(SideBySideMedia, HistoryAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(SideBySideMedia, HistoryAdmin):
-    list_display = ["slug", "question_zh", "question_ru", "topic", "order", "is_published"]
-    list_filter = ["is_published", "topic", HasTranslationFilter]
-    list_editable = ["order", "is_published"]
+class FAQAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
+    actions = [confirm_translation]
+    list_display = ["slug", "question_zh", "question_ru", "topic", "order", "status", "publish_at", "last_author"]
+    list_filter = ["status", "topic", HasTranslationFilter]
+    list_editable = ["order"]
     search_fields = ["slug", "question_zh", "question_ru", "answer_zh", "answer_ru"]
     translation_check_field = "answer"
     fieldsets = [
-        (None, {"fields": [("slug", "topic", "order"), ("is_published", "updated_on")]}),
+        (None, {"fields": [("slug", "topic", "order"), "updated_on"]}),
+        (_("Review and publishing"), {"fields": [("status", "publish_at")]}),
         (_("Texts"), {"fields": [("question_zh", "question_ru"), ("answer_zh", "answer_ru")]}),
     ]
+
+
+# Reader feedback (guides/feedback.py). Imported here so the edits above stay untouched.
+from django.db.models import Count  # noqa: E402
+from django.utils.text import Truncator  # noqa: E402
+
+from guides.models import Feedback  # noqa: E402
+
+
+class FeedbackPageFilter(admin.SimpleListFilter):
+    """Every page that has feedback, with how many answers it got."""
+
+    title = _("page")
+    parameter_name = "page"
+
+    def lookups(self, request, model_admin):
+        pages = Feedback.objects.values("page").annotate(answers=Count("pk")).order_by("page")
+        return [(row["page"], f"{row['page']} ({row['answers']})") for row in pages]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(page=self.value())
+        return queryset
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """Read-only: readers write feedback, editors read and filter it and may delete spam."""
+
+    list_display = ["page", "language", "useful", "short_comment", "created_at"]
+    list_filter = ["language", "useful", "page_kind", ("created_at", admin.DateFieldListFilter), FeedbackPageFilter]
+    search_fields = ["comment", "page"]
+    date_hierarchy = "created_at"
+    fields = ["page", "page_kind", "language", "useful", "comment", "created_at"]
+    readonly_fields = fields
+    list_per_page = 50
+
+    @admin.display(description=_("comment"))
+    def short_comment(self, obj):
+        return Truncator(obj.comment).chars(80)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def markdown_preview(request):
+    """The guide body exactly as readers will see it, live tables included, for the editor's preview pane."""
+    if not request.user.has_perm("guides.change_guide"):
+        raise PermissionDenied
+    language = request.POST.get("language") if request.POST.get("language") in ("zh-hans", "ru") else "zh-hans"
+    text = request.POST.get(f"body_{'zh' if language == 'zh-hans' else 'ru'}", "")
+    return TemplateResponse(request, "admin/guides/guide/_preview.html",
+                            {"rendered": rendering.render(text, language), "language": language})
+

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +14,7 @@ class GuidesConfig(AppConfig):
 
         pre_save.connect(fill_search_columns, sender=Guide, dispatch_uid="guide-search-columns")
         pre_save.connect(fill_search_columns, sender=FAQ, dispatch_uid="faq-search-columns")
+
+        from portal.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="sync-editorial-roles")

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.bilingual import BilingualMixin
+from portal.workflow import Publishable, PublishableQuerySet, Status
 
 
 class TopicQuerySet(models.QuerySet):
@@ -46,19 +49,18 @@ class Topic(BilingualMixin, models.Model):
         return (self.slug,)
 
 
-class GuideQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Guide.Status.PUBLISHED, published_on__lte=timezone.localdate())
+class GuideQuerySet(PublishableQuerySet):
+    def published(self, at=None):
+        """What readers see at ``at`` (default now): published, live, and not dated in the future."""
+        at = at or timezone.now()
+        return self.visible(at).filter(published_on__lte=timezone.localdate(at))
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class Guide(BilingualMixin, models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        PUBLISHED = "published", _("published")
-
+class Guide(BilingualMixin, Publishable):
+    Status = Status
     TRANSLATED_FIELDS = ("title", "summary", "body")
 
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
@@ -69,13 +71,18 @@ class Guide(BilingualMixin, models.Model):
     summary_ru = models.TextField(_("summary (Russian)"), blank=True)
     body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
     body_ru = models.TextField(_("body (Russian, Markdown)"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_on = models.DateField(_("published on"), default=timezone.localdate)
     updated_on = models.DateField(_("last updated"), default=timezone.localdate)
     policy_year = models.PositiveSmallIntegerField(
         _("policy year"), help_text=_("The coverage year whose rules this guide describes.")
     )
     order = models.PositiveSmallIntegerField(_("order within topic"), default=0)
+    is_major_change = models.BooleanField(
+        _("major change"), default=False,
+        help_text=_("Tick when the change matters to readers (a new rule, figure or step). Readers see its note."),
+    )
+    change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
+    change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
     # Lower-cased plain text for search, filled on every save (see guides.search).
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
@@ -87,6 +94,7 @@ class Guide(BilingualMixin, models.Model):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
+        permissions = [("publish_guide", _("Can publish guides"))]
 
     def __str__(self):
         return self.localized("title").text or self.slug
@@ -97,11 +105,42 @@ class Guide(BilingualMixin, models.Model):
     def get_absolute_url(self):
         return reverse("guides:detail", args=[self.slug])
 
+    def public_change_notes(self, at=None):
+        """Notes of major changes readers can already see, newest first, each dated when it went live.
+
+        A note is written with the change (often while in review) and goes public with the next
+        publication that is live at ``at``; notes repeated across saves are listed once.
+        """
+        at = at or timezone.now()
+        notes, pending = [], []
+        for record in self.history.order_by("history_date", "history_id"):
+            if record.is_major_change and (record.change_note_zh or record.change_note_ru):
+                key = (record.change_note_zh, record.change_note_ru)
+                if key not in pending and all((n.note_zh, n.note_ru) != key for n in notes):
+                    pending.append(key)
+            if record.status == Status.PUBLISHED and pending:
+                live_from = max(record.history_date, record.publish_at or record.history_date)
+                if live_from <= at:
+                    notes.extend(ChangeNote(live_from, zh, ru) for zh, ru in pending)
+                    pending = []
+        return sorted(notes, key=lambda note: note.date, reverse=True)
+
     def clean(self):
         if self.policy_year is not None and not 2000 <= self.policy_year <= 2100:
             raise ValidationError({"policy_year": _("Enter a year between 2000 and 2100.")})
+        if self.is_major_change and not (self.change_note_zh.strip() or self.change_note_ru.strip()):
+            raise ValidationError({"change_note_zh": _(
+                "A major change needs a short note for readers saying what changed (in Chinese, Russian or both)."
+            )})
         if self.published_on and self.updated_on and self.updated_on < self.published_on:
             raise ValidationError({"updated_on": _("The last update cannot be earlier than the publication date.")})
+
+
+@dataclass(frozen=True)
+class ChangeNote(BilingualMixin):
+    date: object
+    note_zh: str
+    note_ru: str
 
 
 class GuideSourceQuerySet(models.QuerySet):
@@ -151,15 +190,15 @@ class GuideSource(BilingualMixin, models.Model):
     natural_key.dependencies = ["guides.guide"]
 
 
-class FAQQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+class FAQQuerySet(PublishableQuerySet):
+    def published(self, at=None):
+        return self.visible(at)
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
-class FAQ(BilingualMixin, models.Model):
+class FAQ(BilingualMixin, Publishable):
     TRANSLATED_FIELDS = ("question", "answer")
 
     slug = models.SlugField(_("slug"), unique=True, help_text=_("The question's anchor on the FAQ page."))
@@ -169,7 +208,6 @@ class FAQ(BilingualMixin, models.Model):
     answer_zh = models.TextField(_("answer (Chinese, Markdown)"), blank=True)
     answer_ru = models.TextField(_("answer (Russian, Markdown)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_published = models.BooleanField(_("published"), default=True)
     updated_on = models.DateField(_("last updated"), default=timezone.localdate)
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
@@ -181,6 +219,7 @@ class FAQ(BilingualMixin, models.Model):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")
+        permissions = [("publish_faq", _("Can publish questions"))]
 
     def __str__(self):
         return self.localized("question").text or self.slug
@@ -194,3 +233,6 @@ class FAQ(BilingualMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("guides:faq") + f"#{self.anchor}"
+
+
+from guides.feedback import Feedback  # noqa: E402,F401  (models of the app live in two modules)

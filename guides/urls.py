@@ -9,4 +9,5 @@ urlpatterns = [
     path("guides/<slug:slug>/", views.guide_detail, name="detail"),
     path("faq/", views.faq, name="faq"),
     path("search/", views.search, name="search"),
+    path("feedback/", views.feedback, name="feedback"),
 ]

@@ -1,9 +1,15 @@
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
-from guides.models import Guide, Topic
+from guides.models import Feedback, Guide, Topic
+from portal import parity
 from portal.bilingual import current_language
 
 
@@ -27,7 +33,9 @@ def guide_detail(request, slug):
         "summary": guide.localized("summary", language),
         "body": body,
         "rendered": rendering.render(body.text, body.language),
-        "is_preview": guide.status != Guide.Status.PUBLISHED,
+        "is_preview": not Guide.objects.published().filter(pk=guide.pk).exists(),
+        "change_notes": guide.public_change_notes(),
+        "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language),
     })
 
 
@@ -55,3 +63,50 @@ def search(request):
     query = request.GET.get("q", "").strip()[: guide_search.MAX_QUERY_LENGTH]
     results = guide_search.search(query, current_language())
     return render(request, "guides/search.html", {"query": query, "results": results})
+
+
+@require_POST
+def feedback(request):
+    """Store one "Was this page useful?" answer; htmx gets the box back in place, a plain form a redirect."""
+    posted_page = request.POST.get("page", "")
+    comment, shortened = reader_feedback.clean_comment(request.POST.get("comment", ""))
+    if reader_feedback.is_flood(request):
+        return feedback_refused(request, posted_page, comment, status=429, message=_(
+            "You have sent many answers in a short time. Please wait a minute and try again."
+        ))
+    page = reader_feedback.resolve_page(posted_page)
+    if page is None:
+        return feedback_refused(request, posted_page, comment, status=400, message=_(
+            "We could not tell which page your answer is about. Please go back to the page and try again."
+        ))
+    useful = {"yes": True, "no": False}.get(request.POST.get("useful", "").strip().lower())
+    if useful is None:
+        return feedback_refused(request, posted_page, comment, status=400, page=page, message=_(
+            "Please answer Yes or No."
+        ))
+    Feedback.objects.create(page=page.path, page_kind=page.kind, language=page.language,
+                            useful=useful, comment=comment)
+    state = "shortened" if shortened else "thanks"
+    if request.htmx:
+        response = render(request, "guides/_feedback.html", {"feedback_state": state})
+    else:
+        query = QueryDict(page.query, mutable=True)
+        query["feedback"] = state
+        response = redirect(f"{page.path}?{query.urlencode()}#feedback")
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def feedback_refused(request, posted_page, comment, status, message, page=None):
+    if request.htmx:
+        # The box again, with the message and what the reader typed, so they can try once more.
+        response = render(request, "guides/_feedback.html", {
+            "feedback_error": message, "feedback_page": posted_page[: reader_feedback.POSTED_PAGE_MAX_LENGTH],
+            "feedback_comment": comment,
+        }, status=status)
+    else:
+        back = f"{page.path}?{page.query}#feedback" if page and page.query else (
+            f"{page.path}#feedback" if page else reverse("home"))
+        response = render(request, "guides/feedback.html", {"message": message, "back_url": back}, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response

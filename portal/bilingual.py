@@ -53,8 +53,10 @@ class BilingualMixin:
 
     def __getattr__(self, attr):
         # Templates cannot pass arguments: {{ guide.localized_title }} is guide.localized("title").
-        if attr.startswith("localized_") and hasattr(type(self), f"{attr[10:]}_zh"):
-            return self.localized(attr[10:])
+        if attr.startswith("localized_"):
+            name = attr[10:]
+            if hasattr(type(self), f"{name}_zh") or f"{name}_zh" in getattr(self, "__dict__", {}):
+                return self.localized(name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {attr!r}")
 
     def has_language(self, language, names):

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from calculators.urls import region_patterns
 from portal import views
+from portal.admin_parity import parity_view
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("guides.urls")),
     path("calculators/", include("calculators.urls")),
     path("regions/", include(region_patterns)),
+    path("admin/parity/", admin.site.admin_view(parity_view), name="admin-parity"),
     path("admin/", admin.site.urls),
 )
 

@@ -53,6 +53,7 @@ def make_faq(topic):
             "question_ru": "Как застраховать новорождённого?",
             "answer_zh": "出生后90天内登记缴费，出生之日起的费用可以报销。",
             "answer_ru": "Зарегистрируйте ребёнка в течение 90 дней после рождения: расходы покрываются с даты рождения.",
+            "status": "published",
         }
         values.update(fields)
         from guides.models import FAQ

@@ -53,7 +53,7 @@ def test_title_matches_come_first(make_guide, make_faq):
 
 def test_drafts_and_unpublished_faqs_are_not_found(make_guide, make_faq):
     make_guide(status="draft", body_zh="草稿内容")
-    make_faq(is_published=False, answer_zh="草稿内容")
+    make_faq(status="draft", answer_zh="草稿内容")
     assert search("草稿", "zh-hans") == []
 
 

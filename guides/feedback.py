@@ -1,0 +1,135 @@
+"""Reader feedback: "Was this page useful? Yes / No", with an optional comment.
+
+What is stored is the page, its language, the answer, the comment and the time: nothing about
+the reader. No IP address, user agent, user id or cookie id ever reaches the database.
+
+Flood control needs to recognise a client for one minute, so it keeps a counter in the cache
+under a salted hash of the client address (see ``is_flood``). That hash lives only in the cache,
+expires after 60 seconds and is never written to the database.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext_lazy as _
+
+COMMENT_MAX_LENGTH = 1000
+PAGE_MAX_LENGTH = 200
+# A posted page may carry the calculator's answers in its query string; anything longer is not ours.
+POSTED_PAGE_MAX_LENGTH = 2000
+
+FLOOD_LIMIT = 5  # posts per client per window; the next one is refused
+FLOOD_WINDOW = 60  # seconds
+
+
+class Feedback(models.Model):
+    class PageKind(models.TextChoices):
+        GUIDE = "guide", _("guide")
+        FAQ = "faq", _("questions and answers")
+        CALCULATOR = "calculator", _("calculator")
+
+    # Deliberately no IP address, user agent, user or session: feedback is anonymous.
+    page = models.CharField(_("page"), max_length=PAGE_MAX_LENGTH, db_index=True,
+                            help_text=_("The page's address on this site, without the query string."))
+    page_kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, db_index=True)
+    useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        app_label = "guides"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+
+    def __str__(self):
+        return f"{self.page} · {'+' if self.useful else '−'}"
+
+
+# URL names of the pages that ask for feedback, and what kind of page each is.
+PAGE_KINDS = {
+    "guides:detail": Feedback.PageKind.GUIDE,
+    "guides:faq": Feedback.PageKind.FAQ,
+    "calculators:reimbursement": Feedback.PageKind.CALCULATOR,
+    "calculators:deadline": Feedback.PageKind.CALCULATOR,
+    "calculators:contribution": Feedback.PageKind.CALCULATOR,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # canonical path, as stored: /ru/guides/how-to-pay/
+    kind: str
+    language: str
+    query: str  # kept only to send a reader without JavaScript back to the same answer; never stored
+
+
+def resolve_page(value):
+    """The page a feedback form was posted from, or None if it is not a page that asks for feedback."""
+    value = (value or "").strip()
+    if not value or len(value) > POSTED_PAGE_MAX_LENGTH or "\\" in value:
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    path = parts.path
+    if parts.scheme or parts.netloc or not path.startswith("/") or path.startswith("//"):
+        return None
+    language = get_language_from_path(path)
+    if language not in dict(settings.LANGUAGES):
+        return None
+    with translation.override(language):  # i18n_patterns only match the active language's prefix
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        kind = PAGE_KINDS.get(match.view_name)
+        if kind is None:
+            return None
+        if kind == Feedback.PageKind.GUIDE:
+            from guides.models import Guide
+
+            if not Guide.objects.filter(slug=match.kwargs.get("slug")).exists():
+                return None
+        canonical = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    if len(canonical) > PAGE_MAX_LENGTH:
+        return None
+    return Page(canonical, kind, language, parts.query)
+
+
+def clean_comment(value):
+    """(comment, was_shortened): line breaks as one character each, at most COMMENT_MAX_LENGTH."""
+    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+    if len(text) <= COMMENT_MAX_LENGTH:
+        return text, False
+    return text[:COMMENT_MAX_LENGTH].rstrip(), True
+
+
+def is_flood(request):
+    """Count this client's posts for a minute; True once it has sent more than FLOOD_LIMIT.
+
+    The key is an HMAC of the client address salted with SECRET_KEY, so the cache holds no
+    address and the address cannot be recovered by hashing every possible IP. It is kept only in
+    the cache for FLOOD_WINDOW seconds and never stored in the database.
+
+    REMOTE_ADDR must be the reader's address: behind a reverse proxy the server has to set it from
+    the proxy's header, or every reader would share one counter.
+    """
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    key = "feedback-flood:" + salted_hmac("guides.feedback.flood", address, algorithm="sha256").hexdigest()
+    cache.add(key, 0, FLOOD_WINDOW)  # starts the one-minute window on the first post
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, FLOOD_WINDOW)
+        count = 1
+    return count > FLOOD_LIMIT
