@@ -1,11 +1,26 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from calculators import checks
 from calculators.forms_admin import BandInlineFormSet
+from calculators.resources import (
+    ContributionStandardResource,
+    PaymentWindowResource,
+    ReimbursementRuleResource,
+    RuleImportExportMixin,
+    SeriousIllnessRuleResource,
+    WaitingPolicyResource,
+)
 from portal.admin_history import HistoryAdmin
+from portal.admin_parity import confirm_translation
+from portal.workflow import Status, WorkflowAdminMixin, WorkflowModelForm
 from calculators.models import (
+    CheckCase,
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
@@ -39,6 +54,63 @@ IN_FORCE_FIELDSET = (
     },
 )
 SOURCE_SEARCH = ("source_title", "source_issuer", "source_document_number", "source_note_zh", "source_note_ru")
+REVIEW_FIELDSET = (
+    _("Review and publishing"),
+    {
+        "fields": (("status", "publish_at"),),
+        "description": _("Save as draft while you work, then “in review”. Someone else with the reviewer "
+                         "role publishes it, at once or at a chosen time: the calculators use it from that "
+                         "moment. To change a published rule, add a draft for the same case: it can be "
+                         "published once it would not be in force beside the published rule."),
+    },
+)
+
+
+class RuleWorkflowForm(WorkflowModelForm):
+    """A post that leaves the status out keeps the rule's status (a new rule starts as a draft)."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if data is not None and "status" not in data:
+            data = data.copy()
+            data["status"] = instance.status if instance is not None and instance.pk else Status.DRAFT
+        super().__init__(data, *args, **kwargs)
+
+
+class RuleWorkflowMixin(WorkflowAdminMixin):
+    """Rules go draft -> in review -> published like guides; lists show where each row stands."""
+
+    form = RuleWorkflowForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        named = {name for _title, options in fieldsets for row in options["fields"]
+                 for name in (row if isinstance(row, (list, tuple)) else [row])}
+        if "status" not in named:
+            fieldsets.insert(1, REVIEW_FIELDSET)
+        return fieldsets
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "status", "publish_at", "last_author")
+
+    def get_list_filter(self, request):
+        return ("status", *super().get_list_filter(request))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
+            for inline in inlines:  # a published rule's bands change through a reviewer too
+                inline.has_add_permission = inline.has_change_permission = inline.has_delete_permission = (
+                    lambda request, obj=None: False)
+        return inlines
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        rule = form.instance
+        if formset.has_changed() and rule.last_author_id != request.user.pk:
+            # Changing the bands is changing the rule: whoever did it cannot also publish it.
+            rule.last_author = request.user
+            type(rule).objects.filter(pk=rule.pk).update(last_author=request.user)
 
 
 class CheckboxGroupsMixin:
@@ -49,6 +121,7 @@ class CheckboxGroupsMixin:
 
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
+    actions = [confirm_translation]
     list_display = ("slug", "name_zh", "name_ru", "parent", "order")
     list_filter = ("parent",)
     list_editable = ("order",)
@@ -60,6 +133,7 @@ class RegionAdmin(HistoryAdmin):
 
 @admin.register(PopulationGroup)
 class PopulationGroupAdmin(HistoryAdmin):
+    actions = [confirm_translation]
     list_display = ("slug", "name_zh", "name_ru", "order")
     list_editable = ("order",)
     search_fields = ("slug", "name_zh", "name_ru")
@@ -69,7 +143,8 @@ class PopulationGroupAdmin(HistoryAdmin):
 
 
 @admin.register(PaymentWindow)
-class PaymentWindowAdmin(HistoryAdmin):
+class PaymentWindowAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin):
+    resource_classes = [PaymentWindowResource]
     list_display = ("region", "coverage_year", "start", "end", "late_deadline", "late_cover", "checked_on")
     list_filter = ("region", "coverage_year", "late_cover")
     list_select_related = ("region",)
@@ -81,7 +156,8 @@ class PaymentWindowAdmin(HistoryAdmin):
 
 
 @admin.register(WaitingPolicy)
-class WaitingPolicyAdmin(CheckboxGroupsMixin, HistoryAdmin):
+class WaitingPolicyAdmin(RuleImportExportMixin, RuleWorkflowMixin, CheckboxGroupsMixin, HistoryAdmin):
+    resource_classes = [WaitingPolicyResource]
     list_display = ("region", "fixed_months", "months_per_gap_year", "free_gap_years",
                     "months_removed_per_repaid_year", "newborn_days", "valid_from", "checked_on")
     list_filter = ("region",)
@@ -98,7 +174,8 @@ class WaitingPolicyAdmin(CheckboxGroupsMixin, HistoryAdmin):
 
 
 @admin.register(ContributionStandard)
-class ContributionStandardAdmin(HistoryAdmin):
+class ContributionStandardAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin):
+    resource_classes = [ContributionStandardResource]
     list_display = ("region", "coverage_year", "group", "individual", "subsidy", "late_individual",
                     "checked_on")
     list_filter = ("region", "coverage_year", "group")
@@ -121,7 +198,8 @@ class ReimbursementBandInline(admin.TabularInline):
 
 
 @admin.register(ReimbursementRule)
-class ReimbursementRuleAdmin(HistoryAdmin):
+class ReimbursementRuleAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin):
+    resource_classes = [ReimbursementRuleResource]
     list_display = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
                     "deductible", "deductible_per", "annual_limit", "valid_from", "valid_until", "checked_on")
     list_filter = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level")
@@ -148,7 +226,8 @@ class SeriousIllnessBandInline(admin.TabularInline):
 
 
 @admin.register(SeriousIllnessRule)
-class SeriousIllnessRuleAdmin(CheckboxGroupsMixin, HistoryAdmin):
+class SeriousIllnessRuleAdmin(RuleImportExportMixin, RuleWorkflowMixin, CheckboxGroupsMixin, HistoryAdmin):
+    resource_classes = [SeriousIllnessRuleResource]
     list_display = ("region", "coverage_year", "deductible", "reduced_deductible", "annual_cap", "valid_from",
                     "valid_until", "checked_on")
     list_filter = ("region", "coverage_year")
@@ -161,3 +240,43 @@ class SeriousIllnessRuleAdmin(CheckboxGroupsMixin, HistoryAdmin):
         IN_FORCE_FIELDSET,
         SOURCE_FIELDSET,
     )
+
+
+@admin.register(CheckCase)
+class CheckCaseAdmin(HistoryAdmin):
+    """Known answers of the calculators, run against the rules in force and against the drafts."""
+
+    list_display = ("name", "calculator", "inputs", "checked_on")
+    list_filter = ("calculator",)
+    search_fields = ("name", "inputs", "notes")
+    actions = ["run_selected"]
+    change_list_template = "admin/calculators/checkcase/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("name", "calculator", "inputs", "expected", ("notes", "checked_on"))}),
+    )
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("run/", self.admin_site.admin_view(self.run_view), name="{}_{}_run".format(*info)),
+                *super().get_urls()]
+
+    def run_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self.render_run(request, CheckCase.objects.all(), _("Run all check cases"))
+
+    @admin.action(description=_("Run the selected check cases"), permissions=["view"])
+    def run_selected(self, request, queryset):
+        return self.render_run(request, queryset, _("Run the selected check cases"))
+
+    def render_run(self, request, cases, title):
+        comparisons = checks.compare_with_drafts(cases.order_by("calculator", "name"))
+        counts = checks.summary([comparison.now for comparison in comparisons])
+        return TemplateResponse(request, "admin/calculators/checkcase/run.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "comparisons": comparisons,
+            "counts": counts,
+            "changed": sum(comparison.changed for comparison in comparisons),
+        })

@@ -9,12 +9,14 @@ sources). Words stay in the templates.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from calculators import rules
+from calculators import rules, serializers
 from calculators.engine.contribution import HouseholdMember, calculate_household
 from calculators.engine.deadline import DeadlineCase, calculate_deadline
+from calculators.engine.errors import EngineError
 from calculators.engine.reimbursement import ReimbursementCase, calculate_reimbursement
+from calculators.forms import ContributionForm, DeadlineForm, ReimbursementForm
 from calculators.models import Scheme
 
 
@@ -80,7 +82,7 @@ def deadline(data):
         birth_date=data.get("birth_date"), group=data["group"],
     )
     result = calculate_deadline(case, window, policy, contribution)
-    return Answer(result, region, used, timezone.localdate(), _unique_sources(window, policy, contribution), notes)
+    return Answer(result, region, used, rules.today(), _unique_sources(window, policy, contribution), notes)
 
 
 def contribution(data):
@@ -93,4 +95,78 @@ def contribution(data):
                                  criteria={"region": region.slug, "coverage_year": data["year"]})
     result = calculate_household(members, standards)
     used_rules = [standards[m.group] for m in members]
-    return Answer(result, region, used, timezone.localdate(), _unique_sources(*used_rules))
+    return Answer(result, region, used, rules.today(), _unique_sources(*used_rules))
+
+
+# ---------------------------------------------------------------------------
+# From a query string to an answer: what the views and the check cases share
+
+
+@dataclass(frozen=True)
+class CalculatorSpec:
+    form_class: type
+    compute: object  # cleaned data -> Answer
+    serialize: object  # Answer -> JSON-ready dict (calculators.serializers)
+    today_field: str | None = None  # the date field that defaults to today
+
+
+CALCULATORS = {
+    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, serializers.reimbursement, "date"),
+    "deadline": CalculatorSpec(DeadlineForm, deadline, serializers.deadline, "paid_on"),
+    "contribution": CalculatorSpec(ContributionForm, contribution, serializers.contribution),
+}
+
+# Which form field a missing rule is reported on, per calculator.
+MISSING_RULE_FIELD = {
+    "reimbursement": {"region": "region", "coverage_year": "date", "on_date": "date", "scheme": "scheme",
+                      "employee_status": "status", "visit": "visit", "tier": "tier", "level": "level",
+                      "group": "group"},
+    "deadline": {"region": "region", "coverage_year": "year", "on_date": "paid_on", "group": "group"},
+    "contribution": {"region": "region", "coverage_year": "year"},
+}
+
+# A link from a region page chooses the region and nothing else: a start, not answers to check.
+PREFILL_ONLY = {"region"}
+
+
+def missing_rule_message(missing):
+    messages = {
+        "region": _("We have no rules for that region. Choose one from the list."),
+        "coverage_year": _("We have no rules for that year in this region yet. Try another year or region."),
+        "on_date": _("No rule in this region is in force on that date. Try another date."),
+        "scheme": _("We have no rules for that insurance scheme in this region."),
+        "employee_status": _("We have no rules for that employment status in this region."),
+        "visit": _("We have no rules for that kind of care in this region."),
+        "tier": _("Choose the contribution tier: this region's rules differ by tier."),
+        "level": _("We have no rule for that hospital level in this region. Choose another level."),
+        "group": _("We have no contribution standard for this population group in this region and year."),
+    }
+    return messages.get(missing.field, _("We have no complete rule for this case. Please check with your local agency."))
+
+
+def ask(name, params, *, today=None):
+    """Answer calculator ``name`` for the query parameters ``params`` (a QueryDict): ``(form, Answer|None)``.
+
+    What a resident's link gives, in the page, the JSON and a check case alike. The rules read are those
+    of the current rules moment (``rules.viewing``). ``today``: the date a left-out "today" field (the
+    treatment date, the payment date) takes instead of the real today (a staff preview of a future date).
+    A missing rule or answers that do not fit together become form errors.
+    """
+    calculator = CALCULATORS[name]
+    if params and set(params) <= PREFILL_ONLY:
+        return calculator.form_class(initial=params.dict()), None
+    if params and today is not None and calculator.today_field and not params.get(calculator.today_field):
+        params = params.copy()
+        params[calculator.today_field] = today.isoformat()
+    form = calculator.form_class(params or None)
+    answer = None
+    if form.is_bound and form.is_valid():
+        try:
+            answer = calculator.compute(form.cleaned_data)
+        except rules.RuleNotFound as missing:
+            field = MISSING_RULE_FIELD[name].get(missing.field, missing.field)
+            form.add_error(field if field in form.fields else None, missing_rule_message(missing))
+            answer = None
+        except EngineError:
+            form.add_error(None, _("These answers do not fit together. Please check them."))
+    return form, answer

@@ -20,22 +20,46 @@ their bands from different places, because that is how the sources state them:
 ``validate_bands`` checks a band set without the admin (it is what the admin
 inline formset calls too); ``set_bands`` / ``save_with_bands`` save a rule and
 its bands together or not at all.
+
+Review and publishing
+---------------------
+Every rule row goes draft -> in review -> published (``portal.workflow.Publishable``) and is
+used from its ``publish_at`` moment on, so next year's figures can be entered, reviewed and
+scheduled ahead of time. ``calculators.rules`` only ever reads rows visible at its "rules
+moment" (``rules.viewing``).
+
+A draft successor may sit beside the published row it will replace, so the "one rule in force
+for the same case" checks (validation and the database's unique constraints) compare a row only
+with rows of the *same status*: a published row with the other published rows (whatever their
+``publish_at``: once both are live they would both be in force, so publishing a clashing row is
+refused), a draft with the other drafts, a row in review with the other rows in review. Natural
+keys end with the status for the same reason; ``get_by_natural_key`` takes it as optional and
+finds the published row when it is left out (older fixtures and band references).
+
+Check cases
+-----------
+``CheckCase`` stores a calculator's inputs (a resident's share link, reduced to its query
+string) and the answer's expected key figures; ``calculators.checks`` runs them.
 """
 
 import datetime
+import re
 from decimal import Decimal
 from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from calculators.engine.rules import SourceRef
 from portal.bilingual import BilingualMixin
+from portal.workflow import Publishable, PublishableQuerySet, Status
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Stands in for an empty ``valid_from`` in unique constraints (NULLs never clash in SQL).
@@ -84,6 +108,23 @@ def _parse_natural_date(value):
 def _date_or_null(field, value):
     """Filter arguments matching a nullable field exactly, None included."""
     return {f"{field}__isnull": True} if value is None else {field: value}
+
+
+class RuleQuerySet(PublishableQuerySet):
+    """Rule rows, with what readers see at a moment (``visible``) and what a draft check sees."""
+
+    def seen_at(self, at=None, *, include_drafts=False):
+        """Rows visible at ``at`` (default: now); with ``include_drafts`` every draft and row in review too.
+
+        Drafts and rows in review are included whatever their ``publish_at``: they are there to try a
+        change before it is published. Choosing between a draft and the published row for the same case
+        is ``calculators.rules``' business.
+        """
+        at = at or timezone.now()
+        seen = Q(status=Status.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=at))
+        if include_drafts:
+            seen |= Q(status__in=[Status.DRAFT, Status.REVIEW])
+        return self.filter(seen)
 
 
 # ---------------------------------------------------------------------------
@@ -305,18 +346,18 @@ def validity_text(valid_from, valid_until):
 # Payment windows, waiting periods, contributions
 
 
-class PaymentWindowQuerySet(models.QuerySet):
+class PaymentWindowQuerySet(RuleQuerySet):
     def for_year(self, coverage_year):
         return self.filter(coverage_year=coverage_year)
 
     def for_region(self, region):
         return self.filter(region=region)
 
-    def get_by_natural_key(self, region_slug, coverage_year):
-        return self.get(region__slug=region_slug, coverage_year=coverage_year)
+    def get_by_natural_key(self, region_slug, coverage_year, status=Status.PUBLISHED):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year, status=status)
 
 
-class PaymentWindow(RuleSource):
+class PaymentWindow(Publishable, RuleSource):
     """When residents pay for a coverage year, and what happens to those who pay late."""
 
     region = models.ForeignKey(
@@ -342,9 +383,10 @@ class PaymentWindow(RuleSource):
         ordering = ["region__order", "region__slug", "-coverage_year"]
         verbose_name = _("payment window")
         verbose_name_plural = _("payment windows")
+        permissions = [("publish_paymentwindow", _("Can publish payment windows"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "coverage_year"], name="calculators_paymentwindow_one_per_year",
+                fields=["region", "coverage_year", "status"], name="calculators_paymentwindow_one_per_year",
                 violation_error_message=_("This region already has a payment window for this coverage year."),
             ),
         ]
@@ -353,7 +395,7 @@ class PaymentWindow(RuleSource):
         return f"{self.region_id and self.region.slug} {self.coverage_year}: {self.start} – {self.end}"
 
     def natural_key(self):
-        return (self.region.slug, self.coverage_year)
+        return (self.region.slug, self.coverage_year, self.status)
 
     natural_key.dependencies = ["calculators.region"]
 
@@ -389,16 +431,20 @@ class PaymentWindow(RuleSource):
             raise ValidationError(errors)
 
 
-class WaitingPolicyQuerySet(models.QuerySet):
-    def get_by_natural_key(self, region_slug):
-        return self.get(region__slug=region_slug)
+class WaitingPolicyQuerySet(RuleQuerySet):
+    def get_by_natural_key(self, region_slug, status=Status.PUBLISHED):
+        return self.get(region__slug=region_slug, status=status)
 
 
-class WaitingPolicy(RuleSource):
-    """How long late or interrupted enrolment waits before benefits start."""
+class WaitingPolicy(Publishable, RuleSource):
+    """How long late or interrupted enrolment waits before benefits start.
 
-    region = models.OneToOneField(
-        Region, on_delete=models.PROTECT, related_name="waiting_policy", verbose_name=_("region")
+    One policy per region and status: the published one, and at most one draft and one in review
+    that will replace it.
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="waiting_policies", verbose_name=_("region")
     )
     fixed_months = models.PositiveSmallIntegerField(
         _("fixed waiting period (months)"), default=3,
@@ -430,25 +476,33 @@ class WaitingPolicy(RuleSource):
         ordering = ["region__order", "region__slug"]
         verbose_name = _("waiting-period policy")
         verbose_name_plural = _("waiting-period policies")
+        permissions = [("publish_waitingpolicy", _("Can publish waiting-period policies"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "status"], name="calculators_waitingpolicy_one_per_region",
+                violation_error_message=_("This region already has a waiting-period policy."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.region_id and self.region.slug}: {self.fixed_months} + {self.months_per_gap_year}/year"
 
     def natural_key(self):
-        return (self.region.slug,)
+        return (self.region.slug, self.status)
 
     natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
 
 
-class ContributionStandardQuerySet(models.QuerySet):
+class ContributionStandardQuerySet(RuleQuerySet):
     def for_year(self, coverage_year):
         return self.filter(coverage_year=coverage_year)
 
-    def get_by_natural_key(self, region_slug, coverage_year, group_slug):
-        return self.get(region__slug=region_slug, coverage_year=coverage_year, group__slug=group_slug)
+    def get_by_natural_key(self, region_slug, coverage_year, group_slug, status=Status.PUBLISHED):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year, group__slug=group_slug,
+                        status=status)
 
 
-class ContributionStandard(RuleSource):
+class ContributionStandard(Publishable, RuleSource):
     """One group's yearly contribution: what the person pays and what public funds add."""
 
     region = models.ForeignKey(
@@ -475,9 +529,11 @@ class ContributionStandard(RuleSource):
         ordering = ["region__order", "region__slug", "-coverage_year", "group__order"]
         verbose_name = _("contribution standard")
         verbose_name_plural = _("contribution standards")
+        permissions = [("publish_contributionstandard", _("Can publish contribution standards"))]
         constraints = [
             models.UniqueConstraint(
-                fields=["region", "coverage_year", "group"], name="calculators_contribution_one_per_group",
+                fields=["region", "coverage_year", "group", "status"],
+                name="calculators_contribution_one_per_group",
                 violation_error_message=_(
                     "This region already has a contribution standard for this group and coverage year."
                 ),
@@ -490,7 +546,7 @@ class ContributionStandard(RuleSource):
         return f"{region} {self.coverage_year} {group}"
 
     def natural_key(self):
-        return (self.region.slug, self.coverage_year, self.group.slug)
+        return (self.region.slug, self.coverage_year, self.group.slug, self.status)
 
     natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
 
@@ -679,7 +735,7 @@ class BandedRule(models.Model):
 # Reimbursement by the basic fund
 
 
-class ReimbursementRuleQuerySet(models.QuerySet):
+class ReimbursementRuleQuerySet(RuleQuerySet):
     def for_year(self, coverage_year):
         return self.filter(coverage_year=coverage_year)
 
@@ -696,15 +752,15 @@ class ReimbursementRuleQuerySet(models.QuerySet):
                            **_date_or_null("tier", tier))
 
     def get_by_natural_key(self, region_slug, coverage_year, scheme, employee_status, tier, visit, level,
-                           valid_from):
+                           valid_from, status=Status.PUBLISHED):
         return self.get(
             region__slug=region_slug, coverage_year=coverage_year, scheme=scheme,
-            employee_status=employee_status or "", visit=visit, level=level,
+            employee_status=employee_status or "", visit=visit, level=level, status=status,
             **_date_or_null("tier", tier), **_date_or_null("valid_from", _parse_natural_date(valid_from)),
         )
 
 
-class ReimbursementRule(BandedRule, RuleSource):
+class ReimbursementRule(BandedRule, Publishable, RuleSource):
     """What the basic fund pays for one kind of visit at one facility level.
 
     A rule with no tier applies to every contribution tier; where a region sets per-tier rules, a rule
@@ -764,10 +820,12 @@ class ReimbursementRule(BandedRule, RuleSource):
                     "tier", "level", "valid_from"]
         verbose_name = _("reimbursement rule")
         verbose_name_plural = _("reimbursement rules")
+        permissions = [("publish_reimbursementrule", _("Can publish reimbursement rules"))]
         constraints = [
             models.UniqueConstraint(
                 F("region"), F("coverage_year"), F("scheme"), F("employee_status"),
                 Coalesce("tier", Value(0)), F("visit"), F("level"), Coalesce("valid_from", Value(OPEN_START)),
+                F("status"),
                 name="calculators_reimbursementrule_natural_key",
                 violation_error_message=_("A rule for this case starting on the same date already exists."),
             ),
@@ -786,7 +844,7 @@ class ReimbursementRule(BandedRule, RuleSource):
 
     def natural_key(self):
         return (self.region.slug, self.coverage_year, self.scheme, self.employee_status, self.tier,
-                self.visit, self.level, _natural_date(self.valid_from))
+                self.visit, self.level, _natural_date(self.valid_from), self.status)
 
     natural_key.dependencies = ["calculators.region"]
 
@@ -806,11 +864,18 @@ class ReimbursementRule(BandedRule, RuleSource):
         self.refuse_overlaps()
 
     def refuse_overlaps(self):
-        """No two rules in force at once for the same case."""
+        """No two rules in force at once for the same case, among the rows of this row's status.
+
+        A published row is compared with the other published rows (publishing a successor that would be
+        in force beside the rule it replaces is refused: shorten the old rule's validity first); a draft
+        or a row in review only with the other drafts or rows in review, so a draft change can be prepared
+        while the rule it changes is still in force.
+        """
         if self.region_id is None or not self.coverage_year or not self.visit or not self.level:
             return
         clashes = validity_overlaps(
-            ReimbursementRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year)
+            ReimbursementRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year,
+                                             status=self.status)
             .for_case(scheme=self.scheme, employee_status=self.employee_status, tier=self.tier,
                       visit=self.visit, level=self.level)
             .exclude(pk=self.pk),
@@ -858,7 +923,7 @@ class ReimbursementBand(Band):
 # Serious-illness insurance
 
 
-class SeriousIllnessRuleQuerySet(models.QuerySet):
+class SeriousIllnessRuleQuerySet(RuleQuerySet):
     def for_year(self, coverage_year):
         return self.filter(coverage_year=coverage_year)
 
@@ -869,12 +934,12 @@ class SeriousIllnessRuleQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day),
         )
 
-    def get_by_natural_key(self, region_slug, coverage_year, valid_from):
-        return self.get(region__slug=region_slug, coverage_year=coverage_year,
+    def get_by_natural_key(self, region_slug, coverage_year, valid_from, status=Status.PUBLISHED):
+        return self.get(region__slug=region_slug, coverage_year=coverage_year, status=status,
                         **_date_or_null("valid_from", _parse_natural_date(valid_from)))
 
 
-class SeriousIllnessRule(BandedRule, RuleSource):
+class SeriousIllnessRule(BandedRule, Publishable, RuleSource):
     """Serious-illness insurance: pays bands of the patient's own yearly burden above a deductible.
 
     Bands are stated in amounts of that burden, as the sources do: the first band starts at
@@ -915,9 +980,10 @@ class SeriousIllnessRule(BandedRule, RuleSource):
         ordering = ["region__order", "region__slug", "-coverage_year", "valid_from"]
         verbose_name = _("serious-illness rule")
         verbose_name_plural = _("serious-illness rules")
+        permissions = [("publish_seriousillnessrule", _("Can publish serious-illness rules"))]
         constraints = [
             models.UniqueConstraint(
-                F("region"), F("coverage_year"), Coalesce("valid_from", Value(OPEN_START)),
+                F("region"), F("coverage_year"), Coalesce("valid_from", Value(OPEN_START)), F("status"),
                 name="calculators_seriousillnessrule_natural_key",
                 violation_error_message=_(
                     "A serious-illness rule for this region and year starting on the same date already "
@@ -933,7 +999,7 @@ class SeriousIllnessRule(BandedRule, RuleSource):
         return text
 
     def natural_key(self):
-        return (self.region.slug, self.coverage_year, _natural_date(self.valid_from))
+        return (self.region.slug, self.coverage_year, _natural_date(self.valid_from), self.status)
 
     natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
 
@@ -950,10 +1016,12 @@ class SeriousIllnessRule(BandedRule, RuleSource):
         self.refuse_overlaps()
 
     def refuse_overlaps(self):
+        """As ``ReimbursementRule.refuse_overlaps``: only rows of the same status are compared."""
         if self.region_id is None or not self.coverage_year:
             return
         clash = validity_overlaps(
-            SeriousIllnessRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year)
+            SeriousIllnessRule.objects.filter(region_id=self.region_id, coverage_year=self.coverage_year,
+                                              status=self.status)
             .exclude(pk=self.pk),
             self.valid_from, self.valid_until,
         ).first()
@@ -993,3 +1061,136 @@ class SeriousIllnessBand(Band):
         return (*self.rule.natural_key(), self.order)
 
     natural_key.dependencies = ["calculators.seriousillnessrule"]
+
+
+# ---------------------------------------------------------------------------
+# Check cases
+
+
+class Calculator(models.TextChoices):
+    REIMBURSEMENT = "reimbursement", _("reimbursement")
+    DEADLINE = "deadline", _("payment deadline and cover start")
+    CONTRIBUTION = "contribution", _("household contribution")
+
+
+# The figures of each calculator's JSON answer (calculators/serializers.py) a check case can expect.
+ANSWER_KEYS = {
+    Calculator.REIMBURSEMENT: ("cost", "fund_pays", "serious_illness_pays", "you_pay"),
+    Calculator.DEADLINE: ("status", "window_start", "window_end", "late_deadline", "days_left",
+                          "days_until_open", "amount_due", "waiting_months", "cover_starts", "cover_ends"),
+    Calculator.CONTRIBUTION: ("total_individual", "total_subsidy", "lines"),
+}
+COMMON_ANSWER_KEYS = ("region_asked", "region_used", "rules_as_of", "rules_checked_on", "sources", "notes",
+                      "steps")
+# ``{"errors": ["date"]}``: the answer is refused with a message on these fields.
+ERRORS_KEY = "errors"
+# Query parameters a check case does not keep: a staff preview's date is chosen when the cases run.
+IGNORED_PARAMETERS = ("as_of",)
+
+_CALCULATOR_PATH = re.compile(r"/calculators/(?P<name>[a-z]+)(?:/(?:reminder\.ics)?)?$")
+
+
+def split_share_link(text):
+    """A share link (or just its query string) -> ``(calculator named in the path or None, query string)``.
+
+    ``https://host/ru/calculators/reimbursement/?region=x&cost=1``
+    -> ``("reimbursement", "region=x&cost=1")``;
+    ``?region=x`` and ``region=x`` -> ``(None, "region=x")``. A link to a page that is no calculator gives
+    ``("", query)``. ``as_of`` is dropped (see ``IGNORED_PARAMETERS``).
+    """
+    text = (text or "").strip()
+    calculator = None
+    if "://" in text or text.startswith("/"):
+        parts = urlsplit(text)
+        match = _CALCULATOR_PATH.search(parts.path)
+        calculator = match["name"] if match and match["name"] in Calculator.values else ""
+        query = parts.query
+    else:
+        query = text.split("#", 1)[0].removeprefix("?")
+    pairs = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True)
+             if key not in IGNORED_PARAMETERS]
+    return calculator, urlencode(pairs)
+
+
+class CheckCaseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class CheckCase(models.Model):
+    """A calculator question with its known answer: run against the rules in force and against drafts."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    calculator = models.CharField(_("calculator"), max_length=20, choices=Calculator.choices)
+    inputs = models.TextField(
+        _("inputs"),
+        help_text=_("Paste the link to the answer (the share link under the calculator) or just its query "
+                    "string, for example region=zhejiang-lishui&cost=50000&date=2025-06-01."),
+    )
+    expected = models.JSONField(
+        _("expected answer"), default=dict,
+        help_text=_('The key figures as the JSON answer gives them, for example {"fund_pays": "34300.00"}. '
+                    'Money has two decimals, dates are YYYY-MM-DD. {"errors": ["date"]} expects the answer '
+                    "to be refused with a message on those fields."),
+    )
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Where the example comes from."))
+    checked_on = models.DateField(
+        _("checked on"), null=True, blank=True,
+        help_text=_("When an editor last checked the expected answer."),
+    )
+
+    objects = CheckCaseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["calculator", "name"]
+        verbose_name = _("check case")
+        verbose_name_plural = _("check cases")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        linked, query = split_share_link(self.inputs)
+        if linked == "":
+            errors["inputs"] = ValidationError(
+                _("This link is not a calculator link. Open the calculator, get the answer, and paste the "
+                  "link under it."), code="not_calculator")
+        elif linked and self.calculator and linked != self.calculator:
+            errors["inputs"] = ValidationError(
+                _("This link is for the %(linked)s calculator, but this check case is for the "
+                  "%(calculator)s calculator. Paste a link from the %(calculator)s calculator or choose the "
+                  "other calculator."),
+                code="other_calculator",
+                params={"linked": Calculator(linked).label, "calculator": Calculator(self.calculator).label},
+            )
+        elif not query:
+            errors["inputs"] = ValidationError(
+                _("Give the calculator's answers: paste the link to the answer or its query string."),
+                code="no_inputs")
+        else:
+            self.inputs = query
+        expected_error = self.expected_error()
+        if expected_error:
+            errors["expected"] = expected_error
+        if errors:
+            raise ValidationError(errors)
+
+    def expected_error(self):
+        if not isinstance(self.expected, dict) or not self.expected:
+            return ValidationError(
+                _('Enter the expected figures as a JSON object, for example {"fund_pays": "34300.00"}.'),
+                code="not_object")
+        known = {*ANSWER_KEYS.get(self.calculator, ()), *COMMON_ANSWER_KEYS, ERRORS_KEY}
+        unknown = sorted(set(self.expected) - known)
+        if self.calculator and unknown:
+            return ValidationError(
+                _("The answer of this calculator has no %(keys)s. It has: %(known)s."), code="unknown_key",
+                params={"keys": ", ".join(unknown), "known": ", ".join(ANSWER_KEYS[self.calculator])},
+            )
+        return None

@@ -20,20 +20,39 @@ Every engine dataclass carries a ``SourceRef`` whose ``checked_on`` says when an
 it; ``rules_checked_on`` gives the latest of those for a set of answers ("rules as of").
 
 Regions and groups may be given as slugs or model instances; dates as ``datetime.date``.
+
+Rules as of a moment
+--------------------
+Every lookup reads only the rows visible at the current "rules moment" (``visible_rows``): published
+rows whose ``publish_at`` has passed. By default that moment is now, so a rule published ahead of time
+goes live by itself. ``viewing`` moves it for a block of code (a staff preview of a future date, a check
+case run)::
+
+    with rules.viewing(at=datetime(2026, 1, 1, tzinfo=CHINA)):
+        rules.payment_window("hubei", 2026)
+
+``viewing(include_drafts=True)`` also reads drafts and rows in review, and lets them win over the
+published row for the same case (in review before draft before published; see ``_unpublished_first``):
+how a check case tries a draft change before it is published.
 """
 
+import contextlib
+import contextvars
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils import timezone
 
 from calculators.engine import rules as engine
 from calculators.models import (
     LEVEL_ORDER,
     ContributionStandard,
+    PaymentWindow,
     EmployeeStatus,
     Level,
-    PaymentWindow,
     PopulationGroup,
     Region,
     ReimbursementRule,
@@ -42,8 +61,17 @@ from calculators.models import (
     Visit,
     WaitingPolicy,
 )
+from portal.workflow import Status
 
 __all__ = [
+    "CHINA",
+    "RulesMoment",
+    "viewing",
+    "current",
+    "now",
+    "today",
+    "visible_rows",
+    "winners",
     "RuleNotFound",
     "get_region",
     "regions",
@@ -58,6 +86,104 @@ __all__ = [
     "contributions",
     "rules_checked_on",
 ]
+
+
+# Rules take effect on China's calendar, whatever the server's time zone.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class RulesMoment:
+    """Which rule rows the lookups read: those visible at ``at`` (None: the time of each query)."""
+
+    at: datetime.datetime | None = None
+    include_drafts: bool = False
+
+    def when(self):
+        return self.at or timezone.now()
+
+    def today(self):
+        """The date in China at this moment: the default "today" of the calculators."""
+        return self.when().astimezone(CHINA).date()
+
+
+_moment = contextvars.ContextVar("calculators_rules_moment", default=RulesMoment())
+
+
+def _as_moment(at):
+    """A datetime (naive ones are taken as China time), or a date's first moment in China, or None."""
+    if at is None:
+        return None
+    if not isinstance(at, datetime.datetime):
+        return datetime.datetime.combine(at, datetime.time.min, tzinfo=CHINA)
+    if timezone.is_naive(at):
+        return at.replace(tzinfo=CHINA)
+    return at
+
+
+@contextlib.contextmanager
+def viewing(at=None, include_drafts=False):
+    """Read the rules as they are (or will be) at ``at`` inside the block.
+
+    ``at``: a datetime, or a date (its first moment in China); None is now. ``include_drafts``: drafts and
+    rows in review count too and win over the published row for the same case. Blocks nest; each one
+    sets both values. Yields the ``RulesMoment``.
+    """
+    moment = RulesMoment(_as_moment(at), bool(include_drafts))
+    token = _moment.set(moment)
+    try:
+        yield moment
+    finally:
+        _moment.reset(token)
+
+
+def current():
+    """The ``RulesMoment`` in effect."""
+    return _moment.get()
+
+
+def now():
+    """The moment the rules are read for (a datetime)."""
+    return current().when()
+
+
+def today():
+    """The date in China at the rules moment: what the calculators take as today."""
+    return current().today()
+
+
+def visible_rows(model):
+    """``model``'s rows as the current rules moment sees them: the one door to rule rows."""
+    moment = current()
+    return model.objects.seen_at(moment.when(), include_drafts=moment.include_drafts)
+
+
+_STATUS_RANK = {Status.REVIEW: 0, Status.DRAFT: 1, Status.PUBLISHED: 2}
+
+
+def _unpublished_first(row):
+    """Sort key: a row in review, then a draft, then the published row (drafts mode sees all three)."""
+    return _STATUS_RANK.get(row.status, len(_STATUS_RANK))
+
+
+def _case_key(row):
+    """The row's natural key without its status: rows sharing it are versions of one rule."""
+    return row.natural_key()[:-1]
+
+
+def winners(rows):
+    """One row per case (``_case_key``): a row in review or a draft wins over the published one.
+
+    Keeps the order of ``rows``. Without drafts every case has one row, and this changes nothing.
+    """
+    rows = list(rows)
+    best = {}
+    for row in rows:
+        key = _case_key(row)
+        if key not in best or _unpublished_first(row) < _unpublished_first(best[key]):
+            best[key] = row
+    kept = {id(row) for row in best.values()}
+    return [row for row in rows if id(row) in kept]
 
 
 class RuleNotFound(LookupError):
@@ -149,12 +275,12 @@ def _benefit_rows(region, scheme, status, tier, visit, on_date, criteria):
     year = on_date.year
     used, rows, chain = _nearest(
         region,
-        lambda node: ReimbursementRule.objects.filter(
+        lambda node: visible_rows(ReimbursementRule).filter(
             region=node, coverage_year=year, scheme=scheme, visit=visit
         ),
     )
     if used is None:
-        in_chain = ReimbursementRule.objects.filter(region__in=chain)
+        in_chain = visible_rows(ReimbursementRule).filter(region__in=chain)
         if not in_chain.filter(coverage_year=year).exists():
             field = "coverage_year"
         elif not in_chain.filter(coverage_year=year, scheme=scheme).exists():
@@ -203,8 +329,10 @@ def benefit_rule(region, scheme, status, tier, visit, level, on_date):
     candidates = list(rows.in_force_on(on_date).prefetch_related("bands"))
     if not candidates:
         raise missing("on_date")
-    # The asked tier before no tier; then the latest start (validation keeps one per case anyway).
-    candidates.sort(key=lambda row: (row.tier is None, -(row.valid_from or datetime.date.min).toordinal()))
+    # The asked tier before no tier; then a draft before the published rule (drafts mode only); then the
+    # latest start (validation keeps one per case and status anyway).
+    candidates.sort(key=lambda row: (row.tier is None, _unpublished_first(row),
+                                     -(row.valid_from or datetime.date.min).toordinal()))
     row = candidates[0]
     bands = _bands(row)
     if not bands:
@@ -231,8 +359,8 @@ def tiers_for(region, coverage_year, scheme=Scheme.RESIDENT):
     criteria = {"region": _slug(region), "coverage_year": coverage_year, "scheme": scheme}
     region = get_region(region)
     used, rows, chain = _nearest(
-        region, lambda node: ReimbursementRule.objects.filter(region=node, coverage_year=coverage_year,
-                                                              scheme=scheme),
+        region, lambda node: visible_rows(ReimbursementRule).filter(region=node, coverage_year=coverage_year,
+                                                                    scheme=scheme),
     )
     if used is None:
         raise RuleNotFound("coverage_year", kind="benefit", region=chain[-1], searched=_searched(chain),
@@ -268,7 +396,7 @@ def serious_illness_rule(region, on_date):
     criteria = {"region": _slug(region), "on_date": on_date}
     region = get_region(region)
     used, rows, chain = _nearest(
-        region, lambda node: SeriousIllnessRule.objects.filter(region=node, coverage_year=on_date.year),
+        region, lambda node: visible_rows(SeriousIllnessRule).filter(region=node, coverage_year=on_date.year),
     )
     if used is None:
         raise RuleNotFound("coverage_year", kind="serious_illness", region=chain[-1],
@@ -278,7 +406,8 @@ def serious_illness_rule(region, on_date):
     if not candidates:
         raise RuleNotFound("on_date", kind="serious_illness", region=used, searched=searched,
                            criteria=criteria)
-    candidates.sort(key=lambda row: -(row.valid_from or datetime.date.min).toordinal())
+    candidates.sort(key=lambda row: (_unpublished_first(row),
+                                     -(row.valid_from or datetime.date.min).toordinal()))
     row = candidates[0]
     bands = _bands(row)
     if not bands:
@@ -304,12 +433,12 @@ def payment_window(region, coverage_year):
     criteria = {"region": _slug(region), "coverage_year": coverage_year}
     region = get_region(region)
     used, rows, chain = _nearest(
-        region, lambda node: PaymentWindow.objects.filter(region=node, coverage_year=coverage_year)
+        region, lambda node: visible_rows(PaymentWindow).filter(region=node, coverage_year=coverage_year)
     )
     if used is None:
         raise RuleNotFound("coverage_year", kind="payment_window", region=chain[-1],
                            searched=_searched(chain), criteria=criteria)
-    row = rows.get()
+    row = min(rows.select_related("region"), key=_unpublished_first)
     return engine.PaymentWindow(
         region=used.slug,
         coverage_year=row.coverage_year,
@@ -328,11 +457,11 @@ def waiting_policy(region, on_date=None):
     """
     criteria = {"region": _slug(region), "on_date": on_date}
     region = get_region(region)
-    used, rows, chain = _nearest(region, lambda node: WaitingPolicy.objects.filter(region=node))
+    used, rows, chain = _nearest(region, lambda node: visible_rows(WaitingPolicy).filter(region=node))
     if used is None:
         raise RuleNotFound("region", kind="waiting_policy", region=chain[-1], searched=_searched(chain),
                            criteria=criteria)
-    row = rows.prefetch_related("exempt_groups").get()
+    row = min(rows.prefetch_related("exempt_groups"), key=_unpublished_first)
     if on_date is not None and row.valid_from and row.valid_from > on_date:
         raise RuleNotFound("on_date", kind="waiting_policy", region=used,
                            searched=_searched(chain[:chain.index(used) + 1]), criteria=criteria)
@@ -363,19 +492,20 @@ def _contribution(row, used):
 def _contribution_rows(region, coverage_year, criteria):
     region = get_region(region)
     used, rows, chain = _nearest(
-        region, lambda node: ContributionStandard.objects.filter(region=node, coverage_year=coverage_year),
+        region,
+        lambda node: visible_rows(ContributionStandard).filter(region=node, coverage_year=coverage_year),
     )
     if used is None:
         raise RuleNotFound("coverage_year", kind="contribution", region=chain[-1], searched=_searched(chain),
                            criteria=criteria)
-    return rows.select_related("group").order_by("group__order", "group__slug"), used, chain
+    return rows.select_related("region", "group").order_by("group__order", "group__slug"), used, chain
 
 
 def contribution(region, coverage_year, group):
     """One group's contribution standard for ``coverage_year``: ``(engine.Contribution, Region used)``."""
     criteria = {"region": _slug(region), "coverage_year": coverage_year, "group": _slug(group)}
     rows, used, chain = _contribution_rows(region, coverage_year, criteria)
-    row = rows.filter(group__slug=_slug(group)).first()
+    row = min(rows.filter(group__slug=_slug(group)), key=_unpublished_first, default=None)
     if row is None:
         raise RuleNotFound("group", kind="contribution", region=used,
                            searched=_searched(chain[:chain.index(used) + 1]), criteria=criteria)
@@ -391,7 +521,7 @@ def contributions(region, coverage_year):
     """
     criteria = {"region": _slug(region), "coverage_year": coverage_year}
     rows, used, _chain = _contribution_rows(region, coverage_year, criteria)
-    return {row.group.slug: _contribution(row, used) for row in rows}, used
+    return {row.group.slug: _contribution(row, used) for row in winners(rows)}, used
 
 
 # ---------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def loaded(db):
 def add_rule(region_slug, ratio, **fields):
     values = {"coverage_year": 2025, "scheme": "resident", "visit": "inpatient", "level": "level3",
               "deductible": Decimal("500"), "source_title": "测试", "source_issuer": "测试",
-              "checked_on": datetime.date(2026, 11, 1)}
+              "checked_on": datetime.date(2026, 11, 1), "status": "published"}
     values.update(fields)
     rule = ReimbursementRule(region=Region.objects.get(slug=region_slug), **values)
     rule.save_with_bands([(0, None, ratio)])
@@ -269,3 +269,143 @@ def test_regions_and_groups_are_listed_in_editorial_order():
     assert [region.slug for region in rules.regions()][:3] == ["national", "beijing", "shanghai"]
     assert [group.slug for group in rules.population_groups()] == [
         "ordinary", "low_income", "extreme_poverty", "disabled", "student"]
+
+
+# --- rules as of a moment, and drafts ----------------------------------------------------------------
+
+
+def cn(*args):
+    """A moment in China time."""
+    return datetime.datetime(*args, tzinfo=rules.CHINA)
+
+
+def add_contribution(region_slug, year, individual, **fields):
+    from calculators.models import ContributionStandard, PopulationGroup
+
+    row = ContributionStandard(region=Region.objects.get(slug=region_slug), coverage_year=year,
+                               group=PopulationGroup.objects.get(slug="ordinary"), individual=individual,
+                               subsidy=Decimal("700"), source_title="测试", source_issuer="测试",
+                               checked_on=datetime.date(2026, 11, 1), **fields)
+    row.full_clean()
+    row.save()
+    return row
+
+
+def test_every_rule_of_the_fixture_is_published_and_live_at_once():
+    from calculators.models import ContributionStandard, PaymentWindow, SeriousIllnessRule, WaitingPolicy
+
+    for model in (PaymentWindow, WaitingPolicy, ContributionStandard, ReimbursementRule, SeriousIllnessRule):
+        assert model.objects.exists()
+        assert not model.objects.exclude(status="published").exists()
+        assert not model.objects.filter(publish_at__isnull=False).exists()
+
+
+def test_a_rule_published_with_a_future_publish_at_is_not_used_before_that_moment_and_is_used_after_it():
+    # Next year's standard for Zhejiang is entered and published now, to go live on 1 October 2025.
+    add_contribution("national", 2026, Decimal("400"), status="published")
+    add_contribution("zhejiang", 2026, Decimal("420"), status="published", publish_at=cn(2025, 10, 1))
+
+    with rules.viewing(at=cn(2025, 9, 30, 23, 59, 59)):
+        before, used_before = rules.contribution("zhejiang", 2026, "ordinary")
+    with rules.viewing(at=cn(2025, 10, 1)):
+        after, used_after = rules.contribution("zhejiang", 2026, "ordinary")
+    # Until then the calculators keep using the rule in force (here the national one) ...
+    assert (used_before.slug, before.individual) == ("national", Decimal("400"))
+    # ... and from that moment Zhejiang's own.
+    assert (used_after.slug, after.individual) == ("zhejiang", Decimal("420"))
+
+
+def test_a_date_as_the_moment_means_the_start_of_that_day_in_china():
+    add_contribution("zhejiang", 2026, Decimal("420"), status="published", publish_at=cn(2025, 10, 1))
+    with rules.viewing(at=datetime.date(2025, 10, 1)) as moment:
+        assert moment.at == cn(2025, 10, 1) and rules.today() == datetime.date(2025, 10, 1)
+        assert rules.contribution("zhejiang", 2026, "ordinary")[0].individual == Decimal("420")
+    with rules.viewing(at=datetime.date(2025, 9, 30)), pytest.raises(RuleNotFound):
+        rules.contribution("zhejiang", 2026, "ordinary")
+
+
+def test_a_rule_published_ahead_is_live_by_itself_once_its_moment_has_passed():
+    rule = add_rule("zhejiang-lishui", 45, visit="special", status="published",
+                    publish_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1))
+    with pytest.raises(RuleNotFound):
+        rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3", DAY)
+    ReimbursementRule.objects.filter(pk=rule.pk).update(
+        publish_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1))
+    assert rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3",
+                              DAY)[0].bands[0].ratio == Decimal("45")
+
+
+@pytest.mark.parametrize("status", ["draft", "review"])
+def test_a_draft_or_a_rule_in_review_is_never_used_by_default(status):
+    add_rule("zhejiang-lishui", 90, valid_from=datetime.date(2025, 7, 1), status=status)
+    rule, _used = rules.benefit_rule("zhejiang-lishui", "resident", "", None, "inpatient", "level3",
+                                     datetime.date(2025, 8, 1))
+    assert rule.bands[0].ratio == Decimal("70")
+    with rules.viewing(at=cn(2100, 1, 1)):
+        assert rules.benefit_rule("zhejiang-lishui", "resident", "", None, "inpatient", "level3",
+                                  datetime.date(2025, 8, 1))[0].bands[0].ratio == Decimal("70")
+
+
+def test_with_drafts_a_draft_wins_over_the_published_rule_for_the_same_case_where_it_is_in_force():
+    add_rule("zhejiang-lishui", 75, valid_from=datetime.date(2025, 7, 1), status="draft")
+
+    def ratio_on(day):
+        with rules.viewing(include_drafts=True):
+            return rules.benefit_rule("zhejiang-lishui", "resident", "", None, "inpatient", "level3",
+                                      day)[0].bands[0].ratio
+
+    assert ratio_on(datetime.date(2025, 6, 30)) == Decimal("70")  # the draft is not in force yet
+    assert ratio_on(datetime.date(2025, 7, 1)) == Decimal("75")
+
+
+def test_with_drafts_a_draft_window_contribution_and_waiting_policy_replace_the_published_ones():
+    from calculators.models import PaymentWindow, WaitingPolicy
+
+    window = PaymentWindow.objects.get(region__slug="hubei", coverage_year=2025)
+    window.pk = None
+    window.status, window.late_deadline = "draft", datetime.date(2025, 3, 31)
+    window.save()
+    add_contribution("national", 2025, Decimal("420"), status="review")
+    policy = WaitingPolicy.objects.get(region__slug="national")
+    policy.pk, policy.status, policy.fixed_months = None, "draft", 6
+    policy.save()
+
+    assert rules.payment_window("hubei", 2025)[0].late_deadline == datetime.date(2025, 2, 28)
+    published, _used = rules.contributions("anhui", 2025)
+    assert published["ordinary"].individual == Decimal("400")
+    assert rules.waiting_policy("hubei")[0].fixed_months == 3
+    with rules.viewing(include_drafts=True):
+        assert rules.payment_window("hubei", 2025)[0].late_deadline == datetime.date(2025, 3, 31)
+        by_group, _used = rules.contributions("anhui", 2025)
+        assert by_group["ordinary"].individual == Decimal("420")
+        assert list(by_group) == list(published)  # still one standard per group
+        assert rules.contribution("anhui", 2025, "ordinary")[0].individual == Decimal("420")
+        assert rules.waiting_policy("hubei")[0].fixed_months == 6
+
+
+def test_viewing_blocks_nest_and_restore_the_moment_before_them():
+    assert rules.current() == rules.RulesMoment()
+    with rules.viewing(at=cn(2025, 1, 1), include_drafts=True):
+        with rules.viewing(at=datetime.date(2026, 1, 1)):
+            assert rules.current().at == cn(2026, 1, 1) and not rules.current().include_drafts
+        assert rules.current().include_drafts and rules.today() == datetime.date(2025, 1, 1)
+    assert rules.current() == rules.RulesMoment()
+
+
+def test_a_draft_may_sit_beside_the_published_rule_but_not_beside_another_draft():
+    from django.core.exceptions import ValidationError
+
+    def refused(rule):
+        with pytest.raises(ValidationError) as error:
+            rule.full_clean()
+        return [item.code for item in error.value.error_dict["__all__"]]
+
+    add_rule("zhejiang-lishui", 75, status="draft")  # same case and dates as the published rule
+    later = ReimbursementRule(region=Region.objects.get(slug="zhejiang-lishui"), coverage_year=2025,
+                              scheme="resident", visit="inpatient", level="level3", deductible=500,
+                              valid_from=datetime.date(2025, 7, 1), status="draft", source_title="测试",
+                              source_issuer="测试", checked_on=datetime.date(2026, 11, 1))
+    assert refused(later) == ["overlap"]
+    review = add_rule("zhejiang-lishui", 77, status="review")
+    review.status = "published"
+    assert "overlap" in refused(review)

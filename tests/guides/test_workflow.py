@@ -94,8 +94,10 @@ def test_reviewer_publishes_an_editors_change_at_a_chosen_time(client, editor, r
     assert response.status_code == 302, response.context["adminform"].form.errors
     guide.refresh_from_db()
     assert guide.status == "published" and guide.last_author == editor
-    assert not Guide.objects.published().filter(pk=guide.pk).exists()
-    assert Guide.objects.published(at=tomorrow + datetime.timedelta(hours=1)).filter(pk=guide.pk).exists()
+    live_from = timezone.make_aware(datetime.datetime.combine(tomorrow.date(), datetime.time(8, 0)))
+    assert guide.publish_at == live_from
+    assert not Guide.objects.published(at=live_from - datetime.timedelta(minutes=1)).filter(pk=guide.pk).exists()
+    assert Guide.objects.published(at=live_from + datetime.timedelta(minutes=1)).filter(pk=guide.pk).exists()
 
 
 def test_guide_goes_live_by_itself_at_publish_at(client, make_guide):

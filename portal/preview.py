@@ -1,0 +1,47 @@
+"""Staff previews: "the site as it will be on a chosen date".
+
+Staff add ``?as_of=YYYY-MM-DD`` to a calculator or region page (guide pages may use the same
+parameter) to see the rules as they will be at the start of that day in China: rules published
+ahead of time with a later ``publish_at`` count, as they will then. Everyone else's ``as_of`` is
+ignored, so a public link carrying one gives the same answer as without it.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+AS_OF = "as_of"
+CHINA = ZoneInfo("Asia/Shanghai")
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+def parse_day(value):
+    """``YYYY-MM-DD`` between 2000 and 2100 -> date; anything else -> None."""
+    try:
+        day = datetime.datetime.strptime((value or "").strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def preview_moment(request):
+    """The moment a staff member previews (the start of the ``as_of`` day in Asia/Shanghai), or None.
+
+    None for everyone who is not staff, when there is no ``as_of``, and when it is not a real date.
+    The user is looked at only when ``as_of`` is given, so other pages do not vary by cookie.
+    """
+    value = request.GET.get(AS_OF)
+    if not value:
+        return None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_staff:
+        return None
+    day = parse_day(value)
+    if day is None:
+        return None
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=CHINA)
+
+
+def preview_day(moment):
+    """The date of a preview moment in China (None stays None)."""
+    return moment.astimezone(CHINA).date() if moment is not None else None
