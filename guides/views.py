@@ -11,6 +11,7 @@ from guides import search as guide_search
 from guides.models import Feedback, Guide, Topic
 from portal import parity
 from portal.bilingual import current_language
+from portal.preview import preview_day, preview_moment
 
 
 @require_GET
@@ -27,13 +28,15 @@ def guide_detail(request, slug):
     guide = get_object_or_404(guides, slug=slug)
     language = current_language()
     body = guide.localized("body", language)
+    moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
         "summary": guide.localized("summary", language),
         "body": body,
-        "rendered": rendering.render(body.text, body.language),
-        "is_preview": not Guide.objects.published().filter(pk=guide.pk).exists(),
+        "rendered": rendering.render(body.text, body.language, as_of=moment),
+        "is_preview": not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
+        "preview_date": preview_day(moment),
         "change_notes": guide.public_change_notes(),
         "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language),
     })

@@ -216,3 +216,17 @@ def test_tables_and_guide_embeds_show_the_rules_of_the_moment_asked(next_year_co
     assert "¥420.00" not in render(spec, "ru").html
     assert "¥420.00" in render(spec, "ru", as_of=start_of(GOES_LIVE)).html
     assert "¥420.00" in render(spec, "ru", as_of=GOES_LIVE).html
+
+
+def test_guide_tables_preview_as_of_a_date_for_staff_only(staff_client, public_client, next_year_contributions):
+    from guides.models import Guide, Topic
+
+    topic = Topic.objects.create(slug="pay", name_zh="缴费", name_ru="Взносы")
+    Guide.objects.create(slug="fees", topic=topic, title_zh="缴费标准", title_ru="Взносы", policy_year=NEXT_YEAR,
+                         status="published", body_zh=f"## 表\n\n[[table:contributions region=zhejiang year={NEXT_YEAR}]]",
+                         body_ru=f"## Таблица\n\n[[table:contributions region=zhejiang year={NEXT_YEAR}]]")
+    later = (GOES_LIVE + datetime.timedelta(days=1)).isoformat()
+    assert "¥420.00" not in public_client.get("/ru/guides/fees/", {"as_of": later}).content.decode()
+    page = staff_client.get("/ru/guides/fees/", {"as_of": later}).content.decode()
+    assert "¥420.00" in page and 'class="preview-banner"' in page
+    assert "¥420.00" not in staff_client.get("/ru/guides/fees/").content.decode()
