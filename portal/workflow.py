@@ -65,7 +65,11 @@ class WorkflowModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
+            # The stored row's version, not the instance's: reverting in history builds the form
+            # from an old snapshot, and that revert is a deliberate save over the current version.
+            model = self._meta.model
+            stored = model.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            self.fields["seen_version"].initial = stored if stored is not None else self.instance.version
 
 
 class WorkflowAdminMixin:

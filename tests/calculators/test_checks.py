@@ -214,7 +214,9 @@ def test_a_link_to_another_calculator_is_refused_with_a_message(editor_client):
     case = CheckCase(name="wrong", calculator="deadline", inputs=SHARE_LINK, expected={"status": "late"})
     with translation.override("en"), pytest.raises(ValidationError) as error:
         case.clean()
-    assert error.value.message_dict["inputs"] == [
+    with translation.override("en"):
+        messages = error.value.message_dict["inputs"]
+    assert messages == [
         "This link is for the reimbursement calculator, but this check case is for the payment deadline and "
         "cover start calculator. Paste a link from the payment deadline and cover start calculator or choose "
         "the other calculator."]

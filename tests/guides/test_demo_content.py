@@ -75,3 +75,10 @@ def test_every_table_placeholder_in_the_demo_guides_renders_a_live_table(demo):
             html = render(body, language).html
             assert "embed-unavailable" not in html, guide.slug
     assert placeholders >= 6
+
+
+def test_demo_content_gets_a_first_history_version_to_compare_against(demo):
+    guide = Guide.objects.get(slug="how-to-pay")
+    assert guide.history.count() == 1
+    call_command("load_demo_content", verbosity=0)
+    assert guide.history.count() == 1  # reloading adds no second baseline

@@ -19,3 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         files = fixture_files(Path(settings.BASE_DIR) / "fixtures")
         call_command("loaddata", *[str(f) for f in files], verbosity=options["verbosity"])
+        # Fixtures load without history; a first version per object is the baseline that later
+        # changes (and translation parity) are measured against.
+        call_command("populate_history", auto=True, verbosity=0)
