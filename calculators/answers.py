@@ -130,6 +130,11 @@ PREFILL_ONLY = {"region"}
 
 
 def missing_rule_message(missing):
+    if missing.field == "coverage_year":
+        year = rules.latest_year(missing)
+        if year is not None:
+            return _("Rules for that year are not entered yet; the latest we have here are for %(year)s. "
+                     "Try %(year)s, or check with your local agency.") % {"year": year}
     messages = {
         "region": _("We have no rules for that region. Choose one from the list."),
         "coverage_year": _("We have no rules for that year in this region yet. Try another year or region."),

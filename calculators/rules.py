@@ -550,3 +550,13 @@ def rules_checked_on(*items):
     """
     dates = [source.checked_on for source in _sources(items) if source.checked_on is not None]
     return max(dates, default=None)
+
+
+def latest_year(missing):
+    """The last coverage year with rules of the missing kind in the regions searched, to suggest instead."""
+    model = {"benefit": ReimbursementRule, "serious_illness": SeriousIllnessRule, "payment_window": PaymentWindow,
+             "contribution": ContributionStandard}.get(missing.kind)
+    if model is None or not missing.searched:
+        return None
+    rows = visible_rows(model).filter(region__slug__in=missing.searched)
+    return rows.order_by("-coverage_year").values_list("coverage_year", flat=True).first()

@@ -211,3 +211,15 @@ def test_deadline_timeline_is_in_calendar_order(client):
     timeline = page.split('class="timeline"')[1].split("</figure>")[0]
     dates = re.findall(r'datetime="(\d{4}-\d{2}-\d{2})"', timeline)
     assert dates == sorted(dates) and "2025-01-01" in dates and "2025-04-15" in dates
+
+
+def test_a_year_without_rules_suggests_the_latest_year_we_have(client):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    status, data = get_json(client, "/ru/calculators/reimbursement/", {**LISHUI_STAY, "date": "2031-06-01"})
+    assert status == 400
+    with translation.override("ru"):
+        expected = gettext("Rules for that year are not entered yet; the latest we have here are for %(year)s. "
+                           "Try %(year)s, or check with your local agency.") % {"year": 2025}
+    assert data["errors"]["date"] == [expected]
