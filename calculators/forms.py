@@ -47,6 +47,15 @@ def date_field(label, **kwargs):
     )
 
 
+def coverage_year_field():
+    return forms.IntegerField(
+        label=_("Coverage year"), min_value=2000, max_value=2100,
+        error_messages={"invalid": _("Enter the year as four digits, for example 2025."),
+                        "min_value": _("Enter a year between 2000 and 2100."),
+                        "max_value": _("Enter a year between 2000 and 2100.")},
+    )
+
+
 def check_date_range(value):
     if value is not None and not FIRST_DATE <= value <= LAST_DATE:
         raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
@@ -143,12 +152,7 @@ class DeadlineForm(RegionGroupMixin, GetForm):
     ]
 
     region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
-    year = forms.IntegerField(
-        label=_("Coverage year"), min_value=2000, max_value=2100,
-        error_messages={"invalid": _("Enter the year as four digits, for example 2025."),
-                        "min_value": _("Enter a year between 2000 and 2100."),
-                        "max_value": _("Enter a year between 2000 and 2100.")},
-    )
+    year = coverage_year_field()
     paid_on = date_field(_("Date you pay (or paid)"), required=False)
     status = forms.ChoiceField(label=_("Your situation"), choices=STATUS_CHOICES)
     gap_years = forms.IntegerField(
@@ -204,12 +208,7 @@ class DeadlineForm(RegionGroupMixin, GetForm):
 
 class ContributionForm(RegionGroupMixin, GetForm):
     region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
-    year = forms.IntegerField(
-        label=_("Coverage year"), min_value=2000, max_value=2100,
-        error_messages={"invalid": _("Enter the year as four digits, for example 2025."),
-                        "min_value": _("Enter a year between 2000 and 2100."),
-                        "max_value": _("Enter a year between 2000 and 2100.")},
-    )
+    year = coverage_year_field()
 
     MAX_PEOPLE = 30
 
