@@ -9,6 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def no_violations(page):
+    page.wait_for_function("!document.querySelector('.htmx-request')")  # check the settled page
     violations = Axe().run(page).response["violations"]
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
