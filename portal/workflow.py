@@ -136,9 +136,16 @@ def check_publisher(form, model, user, instance):
     if status != Status.PUBLISHED:
         return
     moving = "status" in form.changed_data or "publish_at" in form.changed_data or instance.pk is None
-    if not moving:
-        return
     content_changed = any(name not in WorkflowAdminMixin.workflow_fields for name in form.changed_data)
+    if not moving:
+        if content_changed:
+            # Editing a live page in place would publish one's own change without review.
+            raise ValidationError(
+                _("This is live: a change to it must be reviewed before readers see it. Set the status to "
+                  "“in review” (readers will not see this item until another reviewer publishes it again)."),
+                code="live_change",
+            )
+        return
     if instance.pk is None or content_changed or (instance.last_author_id and instance.last_author_id == user.pk):
         raise ValidationError(
             _("You wrote this change, so someone else must publish it. Save it as “in review” and ask another "

@@ -73,3 +73,15 @@ def russian_client():
     from django.test import Client
 
     return Client(HTTP_ACCEPT_LANGUAGE="ru")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request made by an earlier test leaves its
+    language active in the thread, which would otherwise change what reverse() and gettext return."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -87,19 +87,29 @@ def test_search_keeps_the_query_in_the_box(client, guide):
     assert 'value="взнос"' in page
 
 
-def test_editing_a_guide_in_admin_changes_the_page_at_once(client, guide):
-    admin = get_user_model().objects.create_superuser("admin", password="pw")
-    client.force_login(admin)
-    data = {
-        "slug": guide.slug, "topic": guide.topic.pk, "order": 0,
-        "status": "published", "published_on": "2026-01-01", "updated_on": timezone.localdate().isoformat(),
-        "policy_year": 2025,
-        "title_zh": "新标题", "title_ru": guide.title_ru, "summary_zh": "", "summary_ru": "",
-        "body_zh": "## 新内容\n\n改过了。", "body_ru": guide.body_ru,
-        "sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0, "sources-MIN_NUM_FORMS": 0, "sources-MAX_NUM_FORMS": 1000,
-    }
-    response = client.post(f"/zh-hans/admin/guides/guide/{guide.pk}/change/", data)
+def test_editing_a_guide_in_admin_changes_the_page_as_soon_as_it_is_published(client, guide):
+    author = get_user_model().objects.create_superuser("author", password="pw")
+    reviewer = get_user_model().objects.create_superuser("reviewer", password="pw")
+
+    def form(**changes):
+        guide.refresh_from_db()
+        return {
+            "slug": guide.slug, "topic": guide.topic.pk, "order": 0, "policy_year": 2025,
+            "published_on": "2026-01-01", "updated_on": timezone.localdate().isoformat(),
+            "initial-published_on": "2026-01-01", "initial-updated_on": guide.updated_on.isoformat(),
+            "status": guide.status, "publish_at_0": "", "publish_at_1": "", "seen_version": guide.version,
+            "title_zh": guide.title_zh, "title_ru": guide.title_ru, "summary_zh": "", "summary_ru": "",
+            "body_zh": guide.body_zh, "body_ru": guide.body_ru,
+            "sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0, "sources-MIN_NUM_FORMS": 0,
+            "sources-MAX_NUM_FORMS": 1000, **changes,
+        }
+
+    url = f"/zh-hans/admin/guides/guide/{guide.pk}/change/"
+    client.force_login(author)
+    response = client.post(url, form(status="review", title_zh="新标题", body_zh="## 新内容\n\n改过了。"))
     assert response.status_code == 302, response.content.decode()[:2000]
+    client.force_login(reviewer)
+    assert client.post(url, form(status="published")).status_code == 302
     client.logout()
     page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
     assert "<h1>新标题</h1>" in page and "改过了。" in page

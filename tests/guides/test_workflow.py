@@ -170,3 +170,13 @@ def test_markdown_preview_renders_what_readers_will_see(admin_client):
 def test_markdown_preview_is_for_staff_only(client):
     response = client.post("/ru/admin/guides/guide/preview/", {"language": "ru", "body_ru": "x"})
     assert response.status_code == 302
+
+
+def test_a_live_guide_cannot_be_changed_in_place_even_by_a_reviewer(client, reviewer, make_guide):
+    guide = make_guide(status="published")
+    client.force_login(reviewer)
+    response = client.post(change_url(guide), guide_form(guide, title_zh="直接改上线内容"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors()
+    guide.refresh_from_db()
+    assert guide.title_zh == "怎么缴费"
