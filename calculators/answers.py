@@ -28,6 +28,7 @@ class Answer:
     rules_as_of: date  # the date the rules in force were chosen for
     sources: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # codes the template explains, e.g. "no_serious_illness_rule"
+    serious_region: object = None  # Region whose serious-illness rule was used, when one was
 
     @property
     def checked_on(self):
@@ -51,10 +52,12 @@ def reimbursement(data):
     benefit, used = rules.benefit_rule(
         region, data["scheme"], data.get("status") or "", data.get("tier"), data["visit"], data["level"], on_date
     )
-    serious, notes = None, []
+    serious, serious_region, notes = None, None, []
     if data["scheme"] == Scheme.RESIDENT:
         try:
-            serious, _serious_region = rules.serious_illness_rule(region, on_date)
+            serious, serious_region = rules.serious_illness_rule(region, on_date)
+            if serious_region != used:
+                notes.append("serious_illness_other_region")
         except rules.RuleNotFound:
             notes.append("no_serious_illness_rule")
     else:
@@ -64,7 +67,7 @@ def reimbursement(data):
         signed=bool(data.get("signed")), mountain=bool(data.get("mountain")),
     )
     result = calculate_reimbursement(case, benefit, serious)
-    return Answer(result, region, used, on_date, _unique_sources(benefit, serious), notes)
+    return Answer(result, region, used, on_date, _unique_sources(benefit, serious), notes, serious_region)
 
 
 def deadline(data):

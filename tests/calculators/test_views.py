@@ -223,3 +223,10 @@ def test_a_year_without_rules_suggests_the_latest_year_we_have(client):
         expected = gettext("Rules for that year are not entered yet; the latest we have here are for %(year)s. "
                            "Try %(year)s, or check with your local agency.") % {"year": 2025}
     assert data["errors"]["date"] == [expected]
+
+
+def test_answer_says_when_the_serious_illness_rule_comes_from_another_region(client):
+    status, data = get_json(client, "/ru/calculators/reimbursement/", LISHUI_STAY)
+    assert "serious_illness_other_region" in data["notes"]
+    page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
+    assert "Вся страна" in page.split('class="steps"')[1]
