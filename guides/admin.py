@@ -1,15 +1,30 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.views.decorators.http import require_POST
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from guides import rendering
+from guides import rendering, revisions
 from guides.models import FAQ, Guide, GuideSource, Topic
 from portal.admin_history import HistoryAdmin
 from portal.admin_parity import confirm_translation
 from portal.workflow import WorkflowAdminMixin
+
+
+@admin.action(description=_("Start a revision (the live version stays online until the revision is published)"))
+def start_revision(modeladmin, request, queryset):
+    started = []
+    for live in queryset.filter(revision_of__isnull=True, status="published"):
+        started.append(revisions.start(live, request.user))
+    if started:
+        links = format_html_join(", ", '<a href="{}">{}</a>', (
+            (reverse(f"admin:guides_{copy._meta.model_name}_change", args=[copy.pk]), copy.slug) for copy in started
+        ))
+        messages.success(request, format_html("{} {}", _("Revisions started:"), links))
+    else:
+        messages.warning(request, _("Choose published items that are not revisions themselves."))
 
 
 class SideBySideMedia:
@@ -23,11 +38,15 @@ class HasTranslationFilter(admin.SimpleListFilter):
     title = _("translation")
     parameter_name = "translation"
 
+    def __init__(self, request, params, model, model_admin):
+        self.field = model_admin.translation_check_field
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
         return [("missing_ru", _("Russian missing")), ("missing_zh", _("Chinese missing"))]
 
     def queryset(self, request, queryset):
-        field = model_admin.translation_check_field
+        field = self.field
         if self.value() == "missing_ru":
             return queryset.filter(**{f"{field}_ru": ""})
         if self.value() == "missing_zh":
@@ -54,14 +73,14 @@ class GuideSourceInline(admin.StackedInline):
 
 @admin.register(Guide)
 class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
-    actions = [confirm_translation]
+    actions = [confirm_translation, start_revision]
     change_form_template = "admin/guides/guide/change_form.html"
 
     def get_urls(self):
         preview = admin.site.admin_view(require_POST(markdown_preview))
         return [path("preview/", preview, name="guides_guide_preview"), *super().get_urls()]
     list_display = ["slug", "title_zh", "title_ru", "topic", "status", "publish_at", "policy_year", "updated_on",
-                    "last_author"]
+                    "last_author", "revision_of"]
     list_filter = ["status", "topic", "policy_year", HasTranslationFilter]
     search_fields = ["slug", "title_zh", "title_ru", "body_zh", "body_ru"]
     date_hierarchy = "updated_on"
@@ -89,8 +108,9 @@ class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
 
 @admin.register(FAQ)
 class FAQAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
-    actions = [confirm_translation]
-    list_display = ["slug", "question_zh", "question_ru", "topic", "order", "status", "publish_at", "last_author"]
+    actions = [confirm_translation, start_revision]
+    list_display = ["slug", "question_zh", "question_ru", "topic", "order", "status", "publish_at", "last_author",
+                    "revision_of"]
     list_filter = ["status", "topic", HasTranslationFilter]
     list_editable = ["order"]
     search_fields = ["slug", "question_zh", "question_ru", "answer_zh", "answer_ru"]

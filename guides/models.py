@@ -53,7 +53,7 @@ class GuideQuerySet(PublishableQuerySet):
     def published(self, at=None):
         """What readers see at ``at`` (default now): published, live, and not dated in the future."""
         at = at or timezone.now()
-        return self.visible(at).filter(published_on__lte=timezone.localdate(at))
+        return self.visible(at).filter(revision_of__isnull=True, published_on__lte=timezone.localdate(at))
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -83,6 +83,11 @@ class Guide(BilingualMixin, Publishable):
     )
     change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
     change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
+    revision_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
+        verbose_name=_("revision of"),
+        help_text=_("A revision waits beside the live version and replaces it once it is published."),
+    )
     # Lower-cased plain text for search, filled on every save (see guides.search).
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
@@ -192,7 +197,7 @@ class GuideSource(BilingualMixin, models.Model):
 
 class FAQQuerySet(PublishableQuerySet):
     def published(self, at=None):
-        return self.visible(at)
+        return self.visible(at).filter(revision_of__isnull=True)
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -209,6 +214,11 @@ class FAQ(BilingualMixin, Publishable):
     answer_ru = models.TextField(_("answer (Russian, Markdown)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_on = models.DateField(_("last updated"), default=timezone.localdate)
+    revision_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
+        verbose_name=_("revision of"),
+        help_text=_("A revision waits beside the live version and replaces it once it is published."),
+    )
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
 

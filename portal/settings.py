@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "guides.revisions.ApplyDueRevisionsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

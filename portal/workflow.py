@@ -141,8 +141,9 @@ def check_publisher(form, model, user, instance):
         if content_changed:
             # Editing a live page in place would publish one's own change without review.
             raise ValidationError(
-                _("This is live: a change to it must be reviewed before readers see it. Set the status to "
-                  "“in review” (readers will not see this item until another reviewer publishes it again)."),
+                _("This is live: a change to it must be reviewed before readers see it. For a guide or a "
+                  "question, start a revision (list action) and edit that; for a rule, add a successor rule. "
+                  "Or set the status to “in review”, which takes it offline until another reviewer publishes it."),
                 code="live_change",
             )
         return

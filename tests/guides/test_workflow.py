@@ -180,3 +180,19 @@ def test_a_live_guide_cannot_be_changed_in_place_even_by_a_reviewer(client, revi
     assert response.context["adminform"].form.non_field_errors()
     guide.refresh_from_db()
     assert guide.title_zh == "怎么缴费"
+
+
+@pytest.mark.parametrize("model", ["guide", "faq"])
+@pytest.mark.parametrize("query", ["", "?translation=missing_ru", "?translation=missing_zh"])
+def test_admin_lists_open_with_and_without_the_translation_filter(admin_client, guide, faq, model, query):
+    url = admin_url_for(f"admin:guides_{model}_changelist") + query
+    assert admin_client.get(url).status_code == 200
+
+
+def test_topic_list_opens(admin_client, topic):
+    assert admin_client.get(admin_url_for("admin:guides_topic_changelist")).status_code == 200
+
+
+def admin_url_for(name):
+    with translation.override("ru"):
+        return reverse(name)
