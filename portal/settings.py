@@ -5,6 +5,7 @@ environment; the defaults are safe for local development on SQLite.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -28,8 +29,10 @@ DEBUG = env_flag("DJANGO_DEBUG")
 
 # A fixed development key is fine only while DEBUG is on; production must set its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Management commands that serve nothing (check, makemigrations, migrate...) need no secret; a server does.
+_OFFLINE_COMMAND = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] != "runserver"
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("DJANGO_ALLOW_INSECURE_KEY") == "1":
+    if DEBUG or _OFFLINE_COMMAND or os.environ.get("DJANGO_ALLOW_INSECURE_KEY") == "1":
         SECRET_KEY = "insecure-development-key-never-use-in-production"
     else:
         from django.core.exceptions import ImproperlyConfigured
