@@ -10,6 +10,7 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -85,8 +86,8 @@ def deadline_reminder(request):
     if answer is None or answer.result.window_status == "closed":
         return HttpResponse(_("There is no upcoming deadline to remind you of."), status=400,
                             content_type="text/plain; charset=utf-8")
-    body = calendar.deadline_reminder(answer, request.build_absolute_uri(request.path.replace("reminder.ics", "")
-                                                                         + "?" + request.GET.urlencode()))
+    link = request.build_absolute_uri(reverse("calculators:deadline") + "?" + request.GET.urlencode())
+    body = calendar.deadline_reminder(answer, link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="medical-insurance-deadline.ics"'
     return response

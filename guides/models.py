@@ -110,15 +110,18 @@ class Guide(BilingualMixin, Publishable):
     def get_absolute_url(self):
         return reverse("guides:detail", args=[self.slug])
 
-    def public_change_notes(self, at=None):
+    def public_change_notes(self, at=None, records=None):
         """Notes of major changes readers can already see, newest first, each dated when it went live.
 
         A note is written with the change (often while in review) and goes public with the next
-        publication that is live at ``at``; notes repeated across saves are listed once.
+        publication that is live at ``at``; notes repeated across saves are listed once. ``records``:
+        the history oldest first, when the caller has it already.
         """
         at = at or timezone.now()
         notes, pending = [], []
-        for record in self.history.order_by("history_date", "history_id"):
+        if records is None:
+            records = self.history.order_by("history_date", "history_id")
+        for record in records:
             if record.is_major_change and (record.change_note_zh or record.change_note_ru):
                 key = (record.change_note_zh, record.change_note_ru)
                 if key not in pending and all((n.note_zh, n.note_ru) != key for n in notes):

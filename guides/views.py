@@ -29,6 +29,7 @@ def guide_detail(request, slug):
     language = current_language()
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
+    history = list(guide.history.order_by("history_date", "history_id"))
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
@@ -37,8 +38,8 @@ def guide_detail(request, slug):
         "rendered": rendering.render(body.text, body.language, as_of=moment),
         "is_preview": not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
         "preview_date": preview_day(moment),
-        "change_notes": guide.public_change_notes(),
-        "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language),
+        "change_notes": guide.public_change_notes(records=history),
+        "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language, history),
     })
 
 

@@ -104,6 +104,11 @@ def report():
     return groups
 
 
-def stale_for_reader(obj, names, language):
-    """True when the reader's language of ``obj`` is older than the other language's."""
-    return language in parity_of([obj], names)[0].stale
+def stale_for_reader(obj, names, language, records=None):
+    """True when the reader's language of ``obj`` is older than the other language's.
+
+    ``records``: ``obj``'s history oldest first, when the caller has it already.
+    """
+    if records is None:
+        return language in parity_of([obj], names)[0].stale
+    return language in stale_languages_from(records, names)

@@ -22,17 +22,7 @@ def number(value):
     """A ratio or count without trailing zeros: Decimal("70.00") -> "70"."""
     if value is None:
         return ""
-    value = Decimal(value)
-    return f"{value.normalize():f}" if value == value.to_integral() else f"{value.normalize():f}"
-
-
-@register.filter
-def percent_of(part, whole):
-    """Width of a bar segment: ``part`` as a percentage of ``whole``, 0 when there is no whole."""
-    whole = Decimal(whole or 0)
-    if whole <= 0:
-        return "0"
-    return f"{(Decimal(part) * 100 / whole).quantize(Decimal('0.01')):f}"
+    return f"{Decimal(value).normalize():f}"
 
 
 @register.simple_tag
@@ -41,18 +31,6 @@ def qr_svg(url, title):
     code = segno.make(url, error="m")
     svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr-code", lineclass=None, omitsize=False)
     return mark_safe(svg)
-
-
-@register.simple_tag
-def bar_segments(whole, *parts):
-    """x and width (percent) of each part laid end to end, for an inline SVG bar."""
-    whole = Decimal(whole or 0)
-    segments, x = [], Decimal("0")
-    for part in parts:
-        width = (Decimal(part) * 100 / whole).quantize(Decimal("0.01")) if whole > 0 else Decimal("0")
-        segments.append({"x": f"{x:f}", "width": f"{width:f}"})
-        x += width
-    return segments
 
 
 @register.simple_tag
