@@ -29,6 +29,7 @@ class ContributionLine:
     individual_total: Decimal
     subsidy_total: Decimal
     source: SourceRef | None = None
+    subsidy_is_minimum: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class HouseholdResult:
     @property
     def people(self) -> int:
         return sum(line.count for line in self.lines)
+
+    @property
+    def subsidy_is_minimum(self) -> bool:
+        """Some subsidy in the total is a minimum ("at least"), so the total is one too."""
+        return any(line.subsidy_is_minimum for line in self.lines)
 
 
 def calculate_household(
@@ -90,6 +96,7 @@ def calculate_household(
             subsidy_each=to_fen(contribution.subsidy),
             individual_total=to_fen(individual_total),
             subsidy_total=to_fen(subsidy_total),
+            subsidy_is_minimum=contribution.subsidy_is_minimum,
             source=contribution.source,
         )
         lines.append(line)

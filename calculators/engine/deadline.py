@@ -1,13 +1,18 @@
 """When to pay, what it costs and when cover starts (national rule 国办发〔2024〕38号).
 
-Window status on the payment date (``paid_on``):
+Window status on the payment date (``paid_on``; ``codes.WindowStatus``):
 
 * ``not_open`` - before ``window.start``. The answer then describes paying on the day the window
   opens (``window.start`` is used as the payment date for waiting periods and the newborn check).
 * ``open`` - from ``start`` to ``end``, both included.
-* ``late`` - after ``end`` up to ``late_deadline`` included (only when the window has one).
+* ``late`` - after ``end``: joining is still possible, with the waiting period, up to the window's
+  ``late_deadline`` where the region sets one, otherwise up to the end of the coverage year.
 * ``closed`` - after that: no payment for this coverage year, so no amount and no cover - unless a
   newborn is still inside the newborn period, which does not depend on the window.
+
+Days are counted from ``case.today`` (the payment date when not given): ``days_left`` to the end of the
+period today falls in (the window's end, then the late period's end), ``days_until_open`` while the
+window has not opened; None when nothing is left.
 
 Waiting months:
 
@@ -15,7 +20,8 @@ Waiting months:
   as ``"new"``), and for a group in ``policy.exempt_groups``.
 * A ``"lapsed"`` payer (gap in cover) always waits, whatever the window: ``fixed_months`` + variable
   months, variable = max(0, gap_years - free_gap_years) x months_per_gap_year
-  - repaid_years x months_removed_per_repaid_year, never below 0.
+  - repaid_years x months_removed_per_repaid_year, never below 0; after a gap of ``long_gap_years`` or
+  more the total is at least ``long_gap_min_months``.
 * ``"continuous"`` and ``"new"`` payers wait 0 when paying before/in the window, and ``fixed_months``
   when paying late, except where ``window.late_cover == "year_start"``: there paying late is treated
   like paying on time (no waiting added for being late; a lapsed payer still waits as a lapsed payer).
@@ -34,25 +40,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from .codes import Enrolment, LateCover, NoWaitingReason, WaitingReason, WindowStatus
 from .dates import add_months, year_end, year_start
 from .errors import InvalidInputError, InvalidRuleError
 from .money import to_fen
 from .rules import Contribution, PaymentWindow, WaitingPolicy
 from .steps import Step
 
-STATUSES = ("continuous", "new", "lapsed", "newborn")
-WINDOW_STATUSES = ("not_open", "open", "late", "closed")
-LATE_COVER = ("after_waiting", "year_start")
+POLICY_COUNTS = ("fixed_months", "months_per_gap_year", "free_gap_years", "months_removed_per_repaid_year",
+                 "long_gap_min_months", "newborn_days")
 
 
 @dataclass(frozen=True)
 class DeadlineCase:
     """Who pays, for which coverage year, on which day.
 
-    ``status``: ``"continuous"`` (insured last year), ``"new"`` (joining for the first time),
-    ``"lapsed"`` (had cover before, then a gap), ``"newborn"`` (needs ``birth_date``).
+    ``status``: a ``codes.Enrolment`` (``"newborn"`` needs ``birth_date``).
     ``gap_years``: years without cover (lapsed only, at least 1); ``repaid_years``: how many of those
-    years were paid back (lapsed only, at most ``gap_years``).
+    years were paid back (lapsed only, at most ``gap_years``). ``today``: the day the answer is given,
+    which days are counted from (None: the payment date).
     """
 
     coverage_year: int
@@ -62,14 +68,12 @@ class DeadlineCase:
     repaid_years: int = 0
     birth_date: date | None = None
     group: str = "ordinary"
+    today: date | None = None
 
 
 @dataclass(frozen=True)
 class DeadlineResult:
-    """``days_left``: for ``open``, (window.end - paid_on).days (0 on the last day); for ``late``,
-    (late_deadline - paid_on).days; None for ``not_open`` and ``closed``.
-    ``days_until_open``: for ``not_open``, (window.start - paid_on).days; None otherwise.
-    """
+    """``window_status`` on the payment date; ``days_left``/``days_until_open`` from today (see the module)."""
 
     window: PaymentWindow
     window_status: str
@@ -87,7 +91,16 @@ class DeadlineResult:
 
     @property
     def is_late(self) -> bool:
-        return self.window_status == "late"
+        return self.window_status == WindowStatus.LATE
+
+    @property
+    def late_until(self) -> date:
+        """The last day joining late is possible for this coverage year."""
+        return late_until(self.window)
+
+
+def late_until(window: PaymentWindow) -> date:
+    return window.late_deadline or year_end(window.coverage_year)
 
 
 def _check_int(value, name: str) -> int:
@@ -102,8 +115,7 @@ def _check_date(value, name: str) -> date:
     return value
 
 
-def _check_inputs(case: DeadlineCase, window: PaymentWindow, policy: WaitingPolicy, contribution) -> None:
-    # The window and the policy.
+def _check_rules(window: PaymentWindow, policy: WaitingPolicy) -> None:
     _check_date(window.start, "window.start")
     _check_date(window.end, "window.end")
     if window.start > window.end:
@@ -111,44 +123,39 @@ def _check_inputs(case: DeadlineCase, window: PaymentWindow, policy: WaitingPoli
     if window.late_deadline is not None:
         _check_date(window.late_deadline, "window.late_deadline")
         if window.late_deadline < window.end:
-            raise InvalidRuleError(
-                f"late deadline {window.late_deadline} is before the window end {window.end}"
-            )
-    if window.late_cover not in LATE_COVER:
-        raise InvalidRuleError(f"late_cover must be one of {LATE_COVER}, got {window.late_cover!r}")
-    for name in (
-        "fixed_months",
-        "months_per_gap_year",
-        "free_gap_years",
-        "months_removed_per_repaid_year",
-        "newborn_days",
-    ):
+            raise InvalidRuleError(f"late deadline {window.late_deadline} is before the window end {window.end}")
+    if window.late_cover not in LateCover:
+        raise InvalidRuleError(f"late_cover must be one of {list(LateCover)}, got {window.late_cover!r}")
+    for name in POLICY_COUNTS:
         if _check_int(getattr(policy, name), name) < 0:
             raise InvalidRuleError(f"{name} must not be negative")
+    if policy.long_gap_years is not None and _check_int(policy.long_gap_years, "long_gap_years") < 1:
+        raise InvalidRuleError("long_gap_years must be at least 1")
 
-    # The case.
+
+def _check_case(case: DeadlineCase, window: PaymentWindow, contribution: Contribution | None) -> None:
     _check_int(case.coverage_year, "coverage_year")
     _check_date(case.paid_on, "paid_on")
+    if case.today is not None:
+        _check_date(case.today, "today")
     if case.coverage_year != window.coverage_year:
         raise InvalidInputError(f"case is for {case.coverage_year}, window for {window.coverage_year}")
-    if case.status not in STATUSES:
-        raise InvalidInputError(f"status must be one of {STATUSES}, got {case.status!r}")
+    if case.status not in Enrolment:
+        raise InvalidInputError(f"status must be one of {list(Enrolment)}, got {case.status!r}")
     if _check_int(case.gap_years, "gap_years") < 0:
         raise InvalidInputError("gap_years must not be negative")
     if _check_int(case.repaid_years, "repaid_years") < 0:
         raise InvalidInputError("repaid_years must not be negative")
-    if case.status == "lapsed":
+    if case.status == Enrolment.LAPSED:
         if case.gap_years < 1:
             raise InvalidInputError("a lapsed payer has at least one year without cover")
         if case.repaid_years > case.gap_years:
             raise InvalidInputError("cannot pay back more years than were missed")
     elif case.gap_years or case.repaid_years:
-        raise InvalidInputError(
-            f"gap_years and repaid_years only apply to lapsed payers, not {case.status!r}"
-        )
+        raise InvalidInputError(f"gap_years and repaid_years only apply to lapsed payers, not {case.status!r}")
     if not isinstance(case.group, str) or not case.group:
         raise InvalidInputError("group must be a non-empty string")
-    if case.status == "newborn":
+    if case.status == Enrolment.NEWBORN:
         if case.birth_date is None:
             raise InvalidInputError("a newborn needs a birth_date")
         _check_date(case.birth_date, "birth_date")
@@ -156,27 +163,143 @@ def _check_inputs(case: DeadlineCase, window: PaymentWindow, policy: WaitingPoli
             raise InvalidInputError("payment before birth")
         if case.birth_date > year_end(case.coverage_year):
             raise InvalidInputError("born after the coverage year")
-
-    # The contribution.
     if contribution is not None:
         if contribution.coverage_year != case.coverage_year:
-            raise InvalidInputError(
-                f"contribution is for {contribution.coverage_year}, case for {case.coverage_year}"
-            )
+            raise InvalidInputError(f"contribution is for {contribution.coverage_year}, case for {case.coverage_year}")
         if contribution.group != case.group:
-            raise InvalidInputError(
-                f"contribution is for group {contribution.group!r}, case for {case.group!r}"
-            )
+            raise InvalidInputError(f"contribution is for group {contribution.group!r}, case for {case.group!r}")
 
 
-def _window_status(paid_on: date, window: PaymentWindow) -> str:
-    if paid_on < window.start:
-        return "not_open"
-    if paid_on <= window.end:
-        return "open"
-    if window.late_deadline is not None and paid_on <= window.late_deadline:
-        return "late"
-    return "closed"
+# ---------------------------------------------------------------------------
+# The steps, in the order the answer explains them
+
+
+def window_status(day: date, window: PaymentWindow) -> WindowStatus:
+    """Where ``day`` falls for the window's coverage year."""
+    if day < window.start:
+        return WindowStatus.NOT_OPEN
+    if day <= window.end:
+        return WindowStatus.OPEN
+    if day <= late_until(window):
+        return WindowStatus.LATE
+    return WindowStatus.CLOSED
+
+
+def days_from(today: date, window: PaymentWindow) -> tuple[int | None, int | None]:
+    """``(days_left, days_until_open)`` counted from ``today``."""
+    status = window_status(today, window)
+    if status == WindowStatus.NOT_OPEN:
+        return None, (window.start - today).days
+    if status == WindowStatus.OPEN:
+        return (window.end - today).days, None
+    if status == WindowStatus.LATE:
+        return (late_until(window) - today).days, None
+    return None, None
+
+
+def timing_step(case: DeadlineCase, window: PaymentWindow, status: WindowStatus,
+                days_left: int | None, days_until_open: int | None) -> Step:
+    params = {"start": window.start, "end": window.end, "late_deadline": window.late_deadline,
+              "paid_on": case.paid_on}
+    if status == WindowStatus.NOT_OPEN:
+        params["days_until_open"] = days_until_open
+    elif status in (WindowStatus.OPEN, WindowStatus.LATE):
+        params["days_left"] = days_left
+    return Step(f"window_{status}", None, params, window.source)
+
+
+def newborn_check(case: DeadlineCase, policy: WaitingPolicy, pay_date: date) -> tuple[bool, Step | None]:
+    """Whether a newborn is enrolled within the newborn period (then covered from birth, no waiting)."""
+    if case.status != Enrolment.NEWBORN:
+        return False, None
+    last_day = case.birth_date + timedelta(days=policy.newborn_days)
+    params = {"birth_date": case.birth_date, "newborn_days": policy.newborn_days, "last_day": last_day}
+    if pay_date <= last_day:
+        return True, Step("newborn", None, params, policy.source)
+    return False, Step("newborn_too_late", None, params, policy.source)
+
+
+def lapsed_waiting(case: DeadlineCase, policy: WaitingPolicy) -> tuple[int, list[Step]]:
+    """Fixed plus variable months after a break, less the months paid back, with the long-break floor."""
+    source = policy.source
+    steps = [Step("waiting_fixed", None, {"months": policy.fixed_months, "reason": WaitingReason.LAPSED}, source)]
+    added = max(0, case.gap_years - policy.free_gap_years) * policy.months_per_gap_year
+    steps.append(Step("waiting_variable", None, {
+        "gap_years": case.gap_years, "free_gap_years": policy.free_gap_years,
+        "months_per_gap_year": policy.months_per_gap_year, "months": added,
+    }, source))
+    variable = added
+    if case.repaid_years:
+        removed = min(added, case.repaid_years * policy.months_removed_per_repaid_year)
+        variable = added - removed
+        steps.append(Step("waiting_repaid", None, {
+            "repaid_years": case.repaid_years,
+            "months_removed_per_repaid_year": policy.months_removed_per_repaid_year, "months": removed,
+        }, source))
+    waiting = policy.fixed_months + variable
+    if policy.long_gap_years is not None and case.gap_years >= policy.long_gap_years \
+            and waiting < policy.long_gap_min_months:
+        steps.append(Step("waiting_floor", None, {
+            "gap_years": case.gap_years, "long_gap_years": policy.long_gap_years,
+            "min_months": policy.long_gap_min_months, "before": waiting,
+        }, source))
+        variable += policy.long_gap_min_months - waiting
+        waiting = policy.long_gap_min_months
+    steps.append(Step("waiting_total", None,
+                      {"months": waiting, "fixed_months": policy.fixed_months, "variable_months": variable},
+                      source))
+    return waiting, steps
+
+
+def waiting_months(case: DeadlineCase, window: PaymentWindow, policy: WaitingPolicy, *, late: bool,
+                   newborn_covered: bool, status: str) -> tuple[int, list[Step]]:
+    """How many months pass before benefits start, and why."""
+    if newborn_covered:
+        return 0, [Step("no_waiting", None, {"reason": NoWaitingReason.NEWBORN}, policy.source)]
+    if case.group in policy.exempt_groups:
+        return 0, [Step("no_waiting", None, {"reason": NoWaitingReason.EXEMPT, "group": case.group},
+                        policy.source)]
+    if status == Enrolment.LAPSED:
+        return lapsed_waiting(case, policy)
+    if late and window.late_cover == LateCover.AFTER_WAITING:
+        months = policy.fixed_months
+        return months, [
+            Step("waiting_fixed", None, {"months": months, "reason": WaitingReason.LATE}, policy.source),
+            Step("waiting_total", None, {"months": months, "fixed_months": months, "variable_months": 0},
+                 policy.source),
+        ]
+    if late:
+        return 0, [Step("no_waiting", None, {"reason": NoWaitingReason.LATE_COVER_YEAR_START}, window.source)]
+    return 0, [Step("no_waiting", None, {"reason": NoWaitingReason.ON_TIME}, policy.source)]
+
+
+def cover(case: DeadlineCase, window: PaymentWindow, policy: WaitingPolicy, *, waiting: int,
+          newborn_covered: bool, pay_date: date) -> tuple[date | None, list[Step]]:
+    """The day cover starts (None: not in this coverage year)."""
+    first_day, last_day = year_start(case.coverage_year), year_end(case.coverage_year)
+    if waiting == 0:
+        cover_starts = base = max(first_day, case.birth_date) if newborn_covered else first_day
+    else:
+        base = max(first_day, pay_date)
+        cover_starts = add_months(base, waiting)
+    if cover_starts > last_day:
+        return None, [Step("no_cover_this_year", None, {"would_start": cover_starts, "year_end": last_day},
+                           policy.source)]
+    return cover_starts, [
+        Step("cover_starts", None, {"date": cover_starts, "from": base, "months": waiting}, policy.source),
+        Step("cover_ends", None, {"date": last_day}, window.source),
+    ]
+
+
+def amount_due(contribution: Contribution | None, *, late: bool) -> tuple[Decimal | None, list[Step]]:
+    if contribution is None:
+        return None, []
+    pays_late_amount = late and contribution.late_individual is not None
+    amount = to_fen(contribution.late_individual if pays_late_amount else contribution.individual)
+    return amount, [Step("amount_due", amount,
+                         {"late": pays_late_amount, "group": contribution.group, "subsidy": contribution.subsidy,
+                          "subsidy_is_minimum": contribution.subsidy_is_minimum},
+                         contribution.source)]
 
 
 def calculate_deadline(
@@ -185,161 +308,32 @@ def calculate_deadline(
     policy: WaitingPolicy,
     contribution: Contribution | None = None,
 ) -> DeadlineResult:
-    _check_inputs(case, window, policy, contribution)
-    wsrc, psrc = window.source, policy.source
-    first_day, last_day = year_start(case.coverage_year), year_end(case.coverage_year)
-    steps: list[Step] = []
+    _check_rules(window, policy)
+    _check_case(case, window, contribution)
+    status = window_status(case.paid_on, window)
+    days_left, days_until_open = days_from(case.today or case.paid_on, window)
+    steps = [timing_step(case, window, status, days_left, days_until_open)]
+    pay_date = window.start if status == WindowStatus.NOT_OPEN else case.paid_on
 
-    # 1. Where the payment date falls.
-    window_status = _window_status(case.paid_on, window)
-    days_left = days_until_open = None
-    params = {
-        "start": window.start,
-        "end": window.end,
-        "late_deadline": window.late_deadline,
-        "paid_on": case.paid_on,
-    }
-    if window_status == "not_open":
-        days_until_open = (window.start - case.paid_on).days
-        params["days_until_open"] = days_until_open
-    elif window_status == "open":
-        days_left = (window.end - case.paid_on).days
-        params["days_left"] = days_left
-    elif window_status == "late":
-        days_left = (window.late_deadline - case.paid_on).days
-        params["days_left"] = days_left
-    steps.append(Step(f"window_{window_status}", None, params, wsrc))
-    pay_date = window.start if window_status == "not_open" else case.paid_on
+    newborn_covered, newborn_step = newborn_check(case, policy, pay_date)
+    if newborn_step is not None:
+        steps.append(newborn_step)
+    enrolment = Enrolment.NEW if case.status == Enrolment.NEWBORN and not newborn_covered else case.status
 
-    # 2. Newborns.
-    status = case.status
-    newborn_covered = False
-    if status == "newborn":
-        newborn_last_day = case.birth_date + timedelta(days=policy.newborn_days)
-        nparams = {
-            "birth_date": case.birth_date,
-            "newborn_days": policy.newborn_days,
-            "last_day": newborn_last_day,
-        }
-        if pay_date <= newborn_last_day:
-            newborn_covered = True
-            steps.append(Step("newborn", None, nparams, psrc))
-        else:
-            status = "new"
-            steps.append(Step("newborn_too_late", None, nparams, psrc))
+    def result(amount, waiting, cover_starts):
+        return DeadlineResult(window=window, window_status=status, days_left=days_left,
+                              days_until_open=days_until_open, amount_due=amount, waiting_months=waiting,
+                              cover_starts=cover_starts, cover_ends=year_end(case.coverage_year),
+                              steps=tuple(steps))
 
-    def result(amount_due, waiting, cover_starts):
-        return DeadlineResult(
-            window=window,
-            window_status=window_status,
-            days_left=days_left,
-            days_until_open=days_until_open,
-            amount_due=amount_due,
-            waiting_months=waiting,
-            cover_starts=cover_starts,
-            cover_ends=last_day,
-            steps=tuple(steps),
-        )
-
-    if window_status == "closed" and not newborn_covered:
+    if status == WindowStatus.CLOSED and not newborn_covered:
         return result(None, 0, None)
 
-    # 3. Waiting months.
-    late = window_status == "late" and not newborn_covered
-    if newborn_covered:
-        waiting = 0
-        steps.append(Step("no_waiting", None, {"reason": "newborn"}, psrc))
-    elif case.group in policy.exempt_groups:
-        waiting = 0
-        steps.append(Step("no_waiting", None, {"reason": "exempt", "group": case.group}, psrc))
-    elif status == "lapsed":
-        steps.append(Step("waiting_fixed", None, {"months": policy.fixed_months, "reason": "lapsed"}, psrc))
-        added = max(0, case.gap_years - policy.free_gap_years) * policy.months_per_gap_year
-        steps.append(
-            Step(
-                "waiting_variable",
-                None,
-                {
-                    "gap_years": case.gap_years,
-                    "free_gap_years": policy.free_gap_years,
-                    "months_per_gap_year": policy.months_per_gap_year,
-                    "months": added,
-                },
-                psrc,
-            )
-        )
-        variable = added
-        if case.repaid_years:
-            removed = min(added, case.repaid_years * policy.months_removed_per_repaid_year)
-            variable = added - removed
-            steps.append(
-                Step(
-                    "waiting_repaid",
-                    None,
-                    {
-                        "repaid_years": case.repaid_years,
-                        "months_removed_per_repaid_year": policy.months_removed_per_repaid_year,
-                        "months": removed,
-                    },
-                    psrc,
-                )
-            )
-        waiting = policy.fixed_months + variable
-        steps.append(
-            Step(
-                "waiting_total",
-                None,
-                {"months": waiting, "fixed_months": policy.fixed_months, "variable_months": variable},
-                psrc,
-            )
-        )
-    elif late and window.late_cover == "after_waiting":
-        waiting = policy.fixed_months
-        steps.append(Step("waiting_fixed", None, {"months": waiting, "reason": "late"}, psrc))
-        steps.append(
-            Step(
-                "waiting_total",
-                None,
-                {"months": waiting, "fixed_months": waiting, "variable_months": 0},
-                psrc,
-            )
-        )
-    elif late:
-        waiting = 0
-        steps.append(Step("no_waiting", None, {"reason": "late_cover_year_start"}, wsrc))
-    else:
-        waiting = 0
-        steps.append(Step("no_waiting", None, {"reason": "on_time"}, psrc))
-
-    # 4. Cover.
-    if waiting == 0:
-        cover_starts = base = max(first_day, case.birth_date) if newborn_covered else first_day
-    else:
-        base = max(first_day, pay_date)
-        cover_starts = add_months(base, waiting)
-    if cover_starts > last_day:
-        steps.append(
-            Step("no_cover_this_year", None, {"would_start": cover_starts, "year_end": last_day}, psrc)
-        )
-        cover_starts = None
-    else:
-        steps.append(
-            Step("cover_starts", None, {"date": cover_starts, "from": base, "months": waiting}, psrc)
-        )
-        steps.append(Step("cover_ends", None, {"date": last_day}, wsrc))
-
-    # 5. Amount due.
-    amount_due = None
-    if contribution is not None:
-        pays_late_amount = late and contribution.late_individual is not None
-        amount_due = to_fen(contribution.late_individual if pays_late_amount else contribution.individual)
-        steps.append(
-            Step(
-                "amount_due",
-                amount_due,
-                {"late": pays_late_amount, "group": contribution.group, "subsidy": contribution.subsidy},
-                contribution.source,
-            )
-        )
-
-    return result(amount_due, waiting, cover_starts)
+    late = status == WindowStatus.LATE and not newborn_covered
+    waiting, waiting_steps = waiting_months(case, window, policy, late=late, newborn_covered=newborn_covered,
+                                            status=enrolment)
+    cover_starts, cover_steps = cover(case, window, policy, waiting=waiting, newborn_covered=newborn_covered,
+                                      pay_date=pay_date)
+    amount, amount_steps = amount_due(contribution, late=late)
+    steps += waiting_steps + cover_steps + amount_steps
+    return result(amount, waiting, cover_starts)

@@ -4,12 +4,16 @@ The working, in order (each part is a :class:`~calculators.engine.steps.Step`):
 
 1. ``deductible`` - the patient first pays the deductible: all of it per admission, or, for a
    yearly deductible, only what is not yet met this year.
-2. ``bonus_signed`` / ``bonus_mountain`` - percentage points added to every band's ratio
-   (signed family doctor, mountain area); a band's ratio never goes above 100.
+2. ``bonus_signed`` / ``bonus_mountain`` - percentage points added to every band's ratio, only for a
+   patient signed with (or who chose) a primary institution: the signed bonus, or at a mountain-area
+   township health centre the mountain bonus instead of it (never both); ``bonus_needs_signing`` when
+   the rule has a bonus but the patient is not signed. A band's ratio never goes above 100.
 3. ``band`` - the in-policy cost above the deductible is sliced by the rule's bands. Basic bands are
    measured on the amount above the deductible (a flat ratio is one band from 0 with no upper end):
    band 0-10,000 at 60% pays 60% of the first 10,000 above the deductible.
-4. ``annual_limit`` - the fund pays at most ``annual_limit - paid_this_year`` (never below 0).
+4. ``annual_limit`` - the fund pays at most ``annual_limit - paid_this_year`` (never below 0); where the
+   rule says supplementary large-amount insurance pays above the limit, the step says so
+   (``supplementary``) and that part is not calculated.
 5. ``fund_total`` - what the fund pays, rounded to the fen.
 6. ``serious_deductible`` / ``serious_band`` / ``serious_cap`` / ``serious_total`` - serious-illness
    insurance takes what the fund left the patient (cost - fund). Its bands are ABSOLUTE amounts of
@@ -30,12 +34,12 @@ exact (unrounded); format them for display.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .codes import DeductiblePer
 from .errors import InvalidInputError, InvalidRuleError
 from .money import HUNDRED, ZERO, case_money, percent_of, rule_money, rule_ratio, to_fen
 from .rules import Band, BenefitRule, SeriousIllnessRule
 from .steps import Step
 
-DEDUCTIBLE_PER = ("admission", "year")
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,8 @@ def check_bands(bands, name: str) -> tuple[Band, ...]:
 
 def _check_benefit_rule(rule: BenefitRule) -> None:
     rule_money(rule.deductible, "deductible")
-    if rule.deductible_per not in DEDUCTIBLE_PER:
-        raise InvalidRuleError(f"deductible_per must be one of {DEDUCTIBLE_PER}, got {rule.deductible_per!r}")
+    if rule.deductible_per not in DeductiblePer:
+        raise InvalidRuleError(f"deductible_per must be one of {list(DeductiblePer)}, got {rule.deductible_per!r}")
     check_bands(rule.bands, "bands")
     if rule.annual_limit is not None:
         rule_money(rule.annual_limit, "annual_limit")
@@ -158,167 +162,126 @@ def _overlap(lower: Decimal, upper: Decimal | None, start: Decimal, end: Decimal
     return lo, hi
 
 
-def calculate_reimbursement(
-    case: ReimbursementCase, rule: BenefitRule, serious_rule: SeriousIllnessRule | None = None
-) -> ReimbursementResult:
-    cost = case_money(case.cost, "cost")
-    paid_this_year = case_money(case.paid_this_year, "paid_this_year")
-    deductible_met = case_money(case.deductible_met_this_year, "deductible_met_this_year")
-    serious_paid = case_money(case.serious_paid_this_year, "serious_paid_this_year")
-    burden_before = case_money(case.serious_burden_this_year, "serious_burden_this_year")
-    if not isinstance(case.group, str) or not case.group:
-        raise InvalidInputError("group must be a non-empty string")
-    _check_benefit_rule(rule)
-    if serious_rule is not None:
-        _check_serious_rule(serious_rule)
-
-    steps: list[Step] = []
-    src = rule.source
-
-    # 1. Deductible.
-    if rule.deductible_per == "admission":
-        deductible_left = rule.deductible
+def deductible(case: ReimbursementCase, rule: BenefitRule, cost: Decimal) -> tuple[Decimal, Step]:
+    """How much of this bill is the patient's deductible."""
+    if rule.deductible_per == DeductiblePer.ADMISSION:
+        left = rule.deductible
     else:
-        deductible_left = max(ZERO, rule.deductible - deductible_met)
-    deductible_applied = min(cost, deductible_left)
-    params = {"deductible": rule.deductible, "per": rule.deductible_per, "remaining": deductible_left}
-    if rule.deductible_per == "year":
-        params["already_met"] = deductible_met
-    steps.append(Step("deductible", deductible_applied, params, src))
-    above = cost - deductible_applied
+        left = max(ZERO, rule.deductible - case.deductible_met_this_year)
+    applied = min(cost, left)
+    params = {"deductible": rule.deductible, "per": rule.deductible_per, "remaining": left}
+    if rule.deductible_per == DeductiblePer.YEAR:
+        params["already_met"] = case.deductible_met_this_year
+    return applied, Step("deductible", applied, params, rule.source)
 
-    # 2. Bonus points.
-    bonus = ZERO
-    if case.signed and rule.signed_bonus > ZERO:
-        bonus += rule.signed_bonus
-        steps.append(Step("bonus_signed", None, {"points": rule.signed_bonus}, src))
+
+def bonus_points(case: ReimbursementCase, rule: BenefitRule) -> tuple[Decimal, list[Step]]:
+    """Points added to every band: the signed bonus, or the mountain bonus instead of it."""
+    has_bonus = rule.signed_bonus > ZERO or rule.mountain_bonus > ZERO
+    if not case.signed:
+        if has_bonus and case.mountain:
+            return ZERO, [Step("bonus_needs_signing", None, {}, rule.source)]
+        return ZERO, []
     if case.mountain and rule.mountain_bonus > ZERO:
-        bonus += rule.mountain_bonus
-        steps.append(Step("bonus_mountain", None, {"points": rule.mountain_bonus}, src))
+        return rule.mountain_bonus, [Step("bonus_mountain", None, {"points": rule.mountain_bonus}, rule.source)]
+    if rule.signed_bonus > ZERO:
+        return rule.signed_bonus, [Step("bonus_signed", None, {"points": rule.signed_bonus}, rule.source)]
+    return ZERO, []
 
-    # 3. Bands, measured on the amount above the deductible.
-    fund = ZERO
+
+def fund_bands(rule: BenefitRule, above: Decimal, bonus: Decimal) -> tuple[Decimal, list[Step]]:
+    """What the fund pays on ``above`` (the cost above the deductible), band by band (exact, unrounded)."""
+    fund, steps = ZERO, []
     for band in rule.bands:
         lo, hi = _overlap(band.lower, band.upper, ZERO, above)
         if hi <= lo:
             continue
-        base = hi - lo
         ratio = min(HUNDRED, band.ratio + bonus)
-        pay = base * ratio / HUNDRED
+        pay = (hi - lo) * ratio / HUNDRED
         fund += pay
-        steps.append(
-            Step(
-                "band",
-                pay,
-                {
-                    "lower": band.lower,
-                    "upper": band.upper,
-                    "base_ratio": band.ratio,
-                    "bonus": bonus,
-                    "ratio": ratio,
-                    "base": base,
-                },
-                src,
-            )
-        )
+        steps.append(Step("band", pay, {"lower": band.lower, "upper": band.upper, "base_ratio": band.ratio,
+                                        "bonus": bonus, "ratio": ratio, "base": hi - lo}, rule.source))
+    return fund, steps
 
-    # 4. Annual limit.
-    if rule.annual_limit is not None:
-        available = max(ZERO, rule.annual_limit - paid_this_year)
-        if fund > available:
-            steps.append(
-                Step(
-                    "annual_limit",
-                    fund - available,
-                    {
-                        "limit": rule.annual_limit,
-                        "paid_this_year": paid_this_year,
-                        "available": available,
-                        "before": fund,
-                    },
-                    src,
-                )
-            )
-            fund = available
 
-    # 5. Fund total, rounded once.
+def annual_limit(rule: BenefitRule, fund: Decimal, paid_this_year: Decimal) -> tuple[Decimal, list[Step]]:
+    if rule.annual_limit is None:
+        return fund, []
+    available = max(ZERO, rule.annual_limit - paid_this_year)
+    if fund <= available:
+        return fund, []
+    params = {"limit": rule.annual_limit, "paid_this_year": paid_this_year, "available": available,
+              "before": fund, "supplementary": rule.supplementary_above_limit}
+    return available, [Step("annual_limit", fund - available, params, rule.source)]
+
+
+def serious_illness(case: ReimbursementCase, rule: SeriousIllnessRule, burden: Decimal) -> tuple[Decimal, list[Step]]:
+    """What serious-illness insurance pays on ``burden`` (what the fund left), rounded to the fen."""
+    source = rule.source
+    burden_before = case.serious_burden_this_year
+    reduced = case.group in rule.reduced_groups and rule.reduced_deductible is not None
+    applied_deductible = rule.reduced_deductible if reduced else rule.deductible
+    start, end = burden_before, burden_before + burden
+    steps = [Step("serious_deductible", applied_deductible, {
+        "deductible": applied_deductible, "standard_deductible": rule.deductible, "reduced": reduced,
+        "group": case.group, "burden": burden, "burden_before": burden_before,
+    }, source)]
+    serious = ZERO
+    for i, band in enumerate(rule.bands):
+        # The first band starts at the deductible that applies (a reduced one stretches it down).
+        lower = applied_deductible if i == 0 else max(band.lower, applied_deductible)
+        if band.upper is not None and band.upper <= lower:
+            continue  # the whole band lies below the deductible
+        lo, hi = _overlap(lower, band.upper, start, end)
+        if hi <= lo:
+            continue
+        pay = (hi - lo) * band.ratio / HUNDRED
+        serious += pay
+        steps.append(Step("serious_band", pay, {"lower": lower, "upper": band.upper, "ratio": band.ratio,
+                                                "from": lo, "to": hi, "base": hi - lo}, source))
+    if rule.annual_cap is not None:
+        available = max(ZERO, rule.annual_cap - case.serious_paid_this_year)
+        if serious > available:
+            steps.append(Step("serious_cap", serious - available, {
+                "cap": rule.annual_cap, "paid_this_year": case.serious_paid_this_year, "available": available,
+                "before": serious,
+            }, source))
+            serious = available
+    serious_pays = to_fen(serious)
+    steps.append(Step("serious_total", serious_pays, {}, source))
+    return serious_pays, steps
+
+
+def _check_case(case: ReimbursementCase) -> Decimal:
+    for name in ("paid_this_year", "deductible_met_this_year", "serious_paid_this_year", "serious_burden_this_year"):
+        case_money(getattr(case, name), name)
+    if not isinstance(case.group, str) or not case.group:
+        raise InvalidInputError("group must be a non-empty string")
+    return case_money(case.cost, "cost")
+
+
+def calculate_reimbursement(
+    case: ReimbursementCase, rule: BenefitRule, serious_rule: SeriousIllnessRule | None = None
+) -> ReimbursementResult:
+    cost = _check_case(case)
+    _check_benefit_rule(rule)
+    if serious_rule is not None:
+        _check_serious_rule(serious_rule)
+
+    applied, deductible_step = deductible(case, rule, cost)
+    bonus, bonus_steps = bonus_points(case, rule)
+    fund, band_steps = fund_bands(rule, cost - applied, bonus)
+    fund, limit_steps = annual_limit(rule, fund, case.paid_this_year)
     fund_pays = to_fen(fund)
-    steps.append(Step("fund_total", fund_pays, {}, src))
+    steps = [deductible_step, *bonus_steps, *band_steps, *limit_steps, Step("fund_total", fund_pays, {}, rule.source)]
 
-    # 6. Serious-illness insurance on what the fund left the patient.
     serious_pays = ZERO
     if serious_rule is not None:
-        ssrc = serious_rule.source
-        burden = cost - fund_pays
-        reduced = case.group in serious_rule.reduced_groups and serious_rule.reduced_deductible is not None
-        deductible = serious_rule.reduced_deductible if reduced else serious_rule.deductible
-        start, end = burden_before, burden_before + burden
-        steps.append(
-            Step(
-                "serious_deductible",
-                deductible,
-                {
-                    "deductible": deductible,
-                    "standard_deductible": serious_rule.deductible,
-                    "reduced": reduced,
-                    "group": case.group,
-                    "burden": burden,
-                    "burden_before": burden_before,
-                },
-                ssrc,
-            )
-        )
-        serious = ZERO
-        for i, band in enumerate(serious_rule.bands):
-            # The first band starts at the deductible that applies (a reduced one stretches it down).
-            lower = deductible if i == 0 else max(band.lower, deductible)
-            if band.upper is not None and band.upper <= lower:
-                continue  # the whole band lies below the deductible
-            lo, hi = _overlap(lower, band.upper, start, end)
-            if hi <= lo:
-                continue
-            base = hi - lo
-            pay = base * band.ratio / HUNDRED
-            serious += pay
-            steps.append(
-                Step(
-                    "serious_band",
-                    pay,
-                    {
-                        "lower": lower,
-                        "upper": band.upper,
-                        "ratio": band.ratio,
-                        "from": lo,
-                        "to": hi,
-                        "base": base,
-                    },
-                    ssrc,
-                )
-            )
-        if serious_rule.annual_cap is not None:
-            available = max(ZERO, serious_rule.annual_cap - serious_paid)
-            if serious > available:
-                steps.append(
-                    Step(
-                        "serious_cap",
-                        serious - available,
-                        {
-                            "cap": serious_rule.annual_cap,
-                            "paid_this_year": serious_paid,
-                            "available": available,
-                            "before": serious,
-                        },
-                        ssrc,
-                    )
-                )
-                serious = available
-        serious_pays = to_fen(serious)
-        steps.append(Step("serious_total", serious_pays, {}, ssrc))
+        serious_pays, serious_steps = serious_illness(case, serious_rule, cost - fund_pays)
+        steps += serious_steps
 
-    # 7. The rest.
     you_pay = to_fen(cost - fund_pays - serious_pays)
     steps.append(Step("you_pay", you_pay, {}, None))
-
     return ReimbursementResult(
         cost=to_fen(cost),
         fund_pays=fund_pays,

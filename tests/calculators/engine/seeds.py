@@ -65,9 +65,8 @@ ANHUI_LEVEL3 = inpatient("anhui", "700", "70")
 def jinhua_outpatient(ratio="50", limit="3000") -> BenefitRule:
     """Jinhua 2025 general outpatient at primary institutions: 50%, limit 3,000 (tiers 1/2) or 1,500 (tier 3).
 
-    The seed gives +10 points for a signed family doctor and +15 in mountain-area township hospitals.
-    The engine adds bonuses (signed_bonus + mountain_bonus), so the mountain bonus is stored as the
-    extra 5 points on top of the signed 10.
+    The seed: signing with (or choosing) a primary institution adds 10 points; at a mountain-area township
+    health centre 15 points instead of 10.
     """
     return BenefitRule(
         region="jinhua",
@@ -77,7 +76,7 @@ def jinhua_outpatient(ratio="50", limit="3000") -> BenefitRule:
         bands=flat(ratio),
         annual_limit=D(limit),
         signed_bonus=D("10"),
-        mountain_bonus=D("5"),
+        mountain_bonus=D("15"),
         source=SEED_003,
     )
 
@@ -189,6 +188,8 @@ NATIONAL_WAITING = WaitingPolicy(
     months_per_gap_year=1,
     free_gap_years=1,
     months_removed_per_repaid_year=1,
+    long_gap_years=4,
+    long_gap_min_months=6,
     exempt_groups=frozenset({"extreme_poverty"}),
     newborn_days=90,
     source=GUOBAN_38,

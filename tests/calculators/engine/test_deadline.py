@@ -148,10 +148,41 @@ def test_after_the_late_deadline_the_window_is_closed():
     assert step_codes(result.steps) == ("window_closed",)
 
 
-def test_a_window_without_late_deadline_closes_at_its_end():
-    result = when(replace(HUBEI_2025, late_deadline=None), date(2025, 1, 1))
+def test_without_a_regional_late_deadline_late_joining_stays_open_with_the_waiting_period():
+    result = when(replace(HUBEI_2025, late_deadline=None), date(2025, 6, 1), "new", HUBEI_2025_ORDINARY)
+    assert result.window_status == "late"
+    assert result.days_left == 213  # until 31 December, the end of the coverage year
+    assert (result.waiting_months, result.cover_starts, result.amount_due) == (3, date(2025, 9, 1), D("400.00"))
+    assert only(result.steps, "window_late").params["late_deadline"] is None
+
+
+def test_without_a_regional_late_deadline_joining_closes_when_the_coverage_year_ends():
+    result = when(replace(HUBEI_2025, late_deadline=None), date(2026, 1, 1))
     assert result.window_status == "closed"
-    assert only(result.steps, "window_closed").params["late_deadline"] is None
+
+
+def test_late_joining_after_the_first_of_october_gives_no_cover_this_year():
+    result = when(replace(HUBEI_2025, late_deadline=None), date(2025, 10, 2), "new")
+    assert (result.window_status, result.cover_starts) == ("late", None)
+    assert only(result.steps, "no_cover_this_year").params["would_start"] == date(2026, 1, 2)
+
+
+# --- Days counted from today ----------------------------------------------------------------------
+
+
+def test_days_left_count_from_today_not_from_the_payment_date():
+    result = hubei(date(2024, 12, 20), today=date(2024, 12, 1))
+    assert (result.window_status, result.days_left) == ("open", 30)
+
+
+def test_a_payment_planned_in_the_window_before_it_opens_counts_days_until_it_opens_from_today():
+    result = hubei(date(2024, 10, 1), today=date(2024, 8, 22))
+    assert (result.window_status, result.days_left, result.days_until_open) == ("open", None, 10)
+
+
+def test_nothing_is_left_when_today_is_past_the_late_deadline():
+    result = hubei(date(2025, 1, 15), today=date(2026, 12, 2))
+    assert (result.window_status, result.days_left, result.days_until_open) == ("late", None, None)
 
 
 # --- Regions from the seeds -----------------------------------------------------------------------
@@ -199,7 +230,7 @@ def test_zhejiang_2025_joining_late_costs_1070_and_waits_three_months():
     assert result.waiting_months == 3
     assert result.cover_starts == date(2025, 6, 15)
     step = only(result.steps, "amount_due")
-    assert step.params == {"late": True, "group": "ordinary", "subsidy": D("650")}
+    assert step.params == {"late": True, "group": "ordinary", "subsidy": D("650"), "subsidy_is_minimum": False}
     assert step.source is ZHEJIANG_2025_ORDINARY.source
 
 
@@ -277,6 +308,28 @@ def test_each_year_paid_back_removes_one_variable_month():
         "fixed_months": 3,
         "variable_months": 1,
     }
+
+
+def test_a_break_of_four_years_or_more_waits_at_least_six_months_after_paying_back():
+    result = hubei(date(2024, 11, 10), "lapsed", gap_years=5, repaid_years=5)
+    assert result.waiting_months == 6
+    assert result.cover_starts == date(2025, 7, 1)
+    assert only(result.steps, "waiting_floor").params == {
+        "gap_years": 5, "long_gap_years": 4, "min_months": 6, "before": 3,
+    }
+    assert only(result.steps, "waiting_total").params == {"months": 6, "fixed_months": 3, "variable_months": 3}
+
+
+def test_the_long_break_floor_does_not_lower_a_longer_wait():
+    result = hubei(date(2024, 11, 10), "lapsed", gap_years=5)
+    assert result.waiting_months == 7
+    assert steps_with(result.steps, "waiting_floor") == ()
+
+
+def test_a_break_of_three_years_paid_back_has_no_floor():
+    result = hubei(date(2024, 11, 10), "lapsed", gap_years=3, repaid_years=3)
+    assert result.waiting_months == 3
+    assert steps_with(result.steps, "waiting_floor") == ()
 
 
 def test_paying_back_never_removes_the_fixed_months():

@@ -137,8 +137,18 @@ def test_the_annual_limit_cuts_what_the_fund_pays():
         "paid_this_year": D("90000"),
         "available": D("10000"),
         "before": D("34300"),
+        "supplementary": False,
     }
     assert step_codes(result.steps) == ("deductible", "band", "annual_limit", "fund_total", "you_pay")
+
+
+def test_above_lishuis_limit_supplementary_insurance_is_named_not_calculated():
+    rule = replace(LISHUI_LEVEL3, supplementary_above_limit=True)
+    result = pay(rule, "300000")
+    assert result.fund_pays == D("100000.00")
+    assert result.serious_illness_pays == D("0")
+    assert result.you_pay == D("200000.00")
+    assert only(result.steps, "annual_limit").params["supplementary"] is True
 
 
 def test_a_single_big_stay_is_cut_at_the_annual_limit():
@@ -258,18 +268,35 @@ def test_a_signed_family_doctor_adds_10_points():
     )
 
 
-def test_signed_in_a_mountain_township_hospital_adds_15_points_in_all():
+def test_signed_at_a_mountain_township_centre_gets_15_points_instead_of_10():
     result = pay(jinhua_outpatient(), "1000", signed=True, mountain=True)
     assert result.fund_pays == D("650.00")
-    assert step_codes(result.steps)[:3] == ("deductible", "bonus_signed", "bonus_mountain")
-    assert only(result.steps, "bonus_mountain").params == {"points": D("5")}
+    assert step_codes(result.steps)[:2] == ("deductible", "bonus_mountain")
+    assert steps_with(result.steps, "bonus_signed") == ()
+    assert only(result.steps, "bonus_mountain").params == {"points": D("15")}
     assert only(result.steps, "band").params["ratio"] == D("65")
 
 
-def test_the_mountain_bonus_is_added_on_its_own_too():
+def test_no_bonus_without_signing_even_in_a_mountain_township():
     result = pay(jinhua_outpatient(), "1000", mountain=True)
-    assert result.fund_pays == D("550.00")
+    assert result.fund_pays == D("500.00")
     assert steps_with(result.steps, "bonus_signed") == ()
+    assert steps_with(result.steps, "bonus_mountain") == ()
+    assert step_codes(result.steps)[:2] == ("deductible", "bonus_needs_signing")
+
+
+def test_jinhua_chronic_outpatient_gets_5_points_when_signed_and_10_in_a_mountain_township():
+    chronic = replace(jinhua_outpatient(ratio="80", limit="5000"), signed_bonus=D("5"), mountain_bonus=D("10"))
+    assert pay(chronic, "1000", signed=True).fund_pays == D("850.00")
+    assert pay(chronic, "1000", signed=True, mountain=True).fund_pays == D("900.00")
+    assert pay(chronic, "1000", mountain=True).fund_pays == D("800.00")
+
+
+def test_a_rule_without_a_mountain_bonus_gives_the_signed_bonus_in_the_mountains_too():
+    rule = replace(jinhua_outpatient(), mountain_bonus=D("0"))
+    result = pay(rule, "1000", signed=True, mountain=True)
+    assert result.fund_pays == D("600.00")
+    assert only(result.steps, "bonus_signed").params == {"points": D("10")}
 
 
 def test_being_signed_gives_nothing_where_the_rule_has_no_bonus():
