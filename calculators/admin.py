@@ -3,14 +3,15 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from calculators import checks
+from calculators import checks, coverage, rules
 from calculators.forms_admin import BandInlineFormSet
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
+    RecurringPaymentWindowResource,
     ReimbursementRuleResource,
     RuleImportExportMixin,
     SeriousIllnessRuleResource,
@@ -24,6 +25,7 @@ from calculators.models import (
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
+    RecurringPaymentWindow,
     Region,
     ReimbursementBand,
     ReimbursementRule,
@@ -37,13 +39,16 @@ SOURCE_FIELDSET = (
     {
         "fields": (
             "source_title",
-            ("source_issuer", "source_document_number"),
-            "source_url",
+            ("source_title_zh", "source_title_ru"),
+            ("source_issuer", "source_issuer_ru"),
+            ("source_document_number", "source_url"),
             ("source_note_zh", "source_note_ru"),
+            ("is_example", "year_assumed"),
             "checked_on",
         ),
-        "description": _("Every figure needs its source. Say in the note when a source is a third-party "
-                         "article or when sources disagree."),
+        "description": _("Every figure needs its source. Give the title as published and translate it into the "
+                         "other language. Say in the note when a source is a third-party article or when "
+                         "sources disagree: readers see the note under every answer that uses the rule."),
     },
 )
 IN_FORCE_FIELDSET = (
@@ -53,7 +58,8 @@ IN_FORCE_FIELDSET = (
         "description": _("Leave both empty when the rule holds for the whole coverage year."),
     },
 )
-SOURCE_SEARCH = ("source_title", "source_issuer", "source_document_number", "source_note_zh", "source_note_ru")
+SOURCE_SEARCH = ("source_title", "source_title_zh", "source_title_ru", "source_issuer", "source_issuer_ru",
+                 "source_document_number", "source_note_zh", "source_note_ru")
 REVIEW_FIELDSET = (
     _("Review and publishing"),
     {
@@ -121,6 +127,8 @@ class CheckboxGroupsMixin:
 
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
+    """Regions, and the editors' "Rules coverage" page: which years and rules each region has."""
+
     actions = [confirm_translation]
     list_display = ("slug", "name_zh", "name_ru", "parent", "order")
     list_filter = ("parent",)
@@ -129,6 +137,27 @@ class RegionAdmin(HistoryAdmin):
     fieldsets = (
         (None, {"fields": ("slug", ("name_zh", "name_ru"), "parent", "order")}),
     )
+
+    def get_urls(self):
+        return [path("coverage/", self.admin_site.admin_view(self.coverage_view), name="rules_coverage"),
+                *super().get_urls()]
+
+    def coverage_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = rules.today()
+        return TemplateResponse(request, "admin/calculators/rules_coverage.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Rules coverage"),
+            "years": coverage.years(today),
+            "kinds": coverage.KINDS,
+            "table": coverage.table(today),
+            "stale": [(row, reverse(f"admin:calculators_{row._meta.model_name}_change", args=[row.pk]))
+                      for row in coverage.stale_rows(today)],
+            "warning": coverage.next_year_warning(today),
+            "today": today,
+        })
 
 
 @admin.register(PopulationGroup)
@@ -155,6 +184,24 @@ class PaymentWindowAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin)
     )
 
 
+@admin.register(RecurringPaymentWindow)
+class RecurringPaymentWindowAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin):
+    resource_classes = [RecurringPaymentWindowResource]
+    list_display = ("region", "first_year", "start_month", "start_day", "end_month", "end_day",
+                    "ends_in_coverage_year", "checked_on")
+    list_filter = ("region",)
+    list_select_related = ("region",)
+    search_fields = ("region__slug", "region__name_zh", "region__name_ru", *SOURCE_SEARCH)
+    fieldsets = (
+        (None, {"fields": (("region", "first_year"), ("start_month", "start_day"), ("end_month", "end_day"),
+                           "ends_in_coverage_year", "late_cover"),
+                "description": _("The payment period a coverage year has when no window for that year is "
+                                 "entered. Answers based on it say that it is the usual period and that the "
+                                 "local notice decides.")}),
+        SOURCE_FIELDSET,
+    )
+
+
 @admin.register(WaitingPolicy)
 class WaitingPolicyAdmin(RuleImportExportMixin, RuleWorkflowMixin, CheckboxGroupsMixin, HistoryAdmin):
     resource_classes = [WaitingPolicyResource]
@@ -167,6 +214,7 @@ class WaitingPolicyAdmin(RuleImportExportMixin, RuleWorkflowMixin, CheckboxGroup
         (None, {"fields": (("region", "valid_from"),)}),
         (_("Waiting period"), {"fields": (
             "fixed_months", ("months_per_gap_year", "free_gap_years"), "months_removed_per_repaid_year",
+            ("long_gap_years", "long_gap_min_months"),
         )}),
         (_("Exemptions"), {"fields": ("exempt_groups", "newborn_days")}),
         SOURCE_FIELDSET,
@@ -183,7 +231,7 @@ class ContributionStandardAdmin(RuleImportExportMixin, RuleWorkflowMixin, Histor
     search_fields = ("region__slug", "region__name_zh", "region__name_ru", "group__slug", *SOURCE_SEARCH)
     fieldsets = (
         (None, {"fields": (("region", "coverage_year", "group"),
-                           ("individual", "subsidy", "late_individual"))}),
+                           ("individual", "subsidy", "late_individual"), "subsidy_is_minimum")}),
         SOURCE_FIELDSET,
     )
 
@@ -209,7 +257,8 @@ class ReimbursementRuleAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAd
     fieldsets = (
         (_("Case"), {"fields": (("region", "coverage_year"), ("scheme", "employee_status", "tier"),
                                 ("visit", "level"))}),
-        (_("Benefit"), {"fields": (("deductible", "deductible_per"), "annual_limit",
+        (_("Benefit"), {"fields": (("deductible", "deductible_per"), "deductible_per_assumed",
+                                   ("annual_limit", "supplementary_above_limit"),
                                    ("signed_bonus", "mountain_bonus"))}),
         IN_FORCE_FIELDSET,
         SOURCE_FIELDSET,

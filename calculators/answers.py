@@ -6,7 +6,7 @@ needs to explain the answer (region used, date the rules were chosen for,
 sources). Words stay in the templates.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from calculators.engine.contribution import HouseholdMember, calculate_household
 from calculators.engine.deadline import DeadlineCase, calculate_deadline
 from calculators.engine.errors import EngineError
 from calculators.engine.reimbursement import ReimbursementCase, calculate_reimbursement
+from calculators.engine.steps import steps_with
 from calculators.forms import ContributionForm, DeadlineForm, ReimbursementForm
 from calculators.models import Scheme
 
@@ -26,6 +27,8 @@ class Answer:
     region_asked: object  # Region
     region_used: object  # Region whose rules were used (the nearest one that has them)
     rules_as_of: date  # the date the rules in force were chosen for
+    asked_year: int  # the coverage year asked about
+    rules_year: int | None = None  # the coverage year whose rules were used (the oldest, when parts differ)
     sources: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # codes the template explains, e.g. "no_serious_illness_rule"
     serious_region: object = None  # Region whose serious-illness rule was used, when one was
@@ -34,6 +37,31 @@ class Answer:
     def checked_on(self):
         dates = [s.checked_on for s in self.sources if s.checked_on]
         return max(dates, default=None)
+
+    @property
+    def from_earlier_year(self):
+        return self.rules_year is not None and self.rules_year < self.asked_year
+
+
+def explained(result, region, used, as_of, asked_year, rules_used, notes=(), **extra):
+    """An ``Answer`` with the notes every calculator shares: figures from an earlier year, examples,
+    assumptions, the typical payment period."""
+    rules_used = [rule for rule in rules_used if rule is not None]
+    years = [rule.coverage_year for rule in rules_used if getattr(rule, "coverage_year", None) is not None]
+    sources = _unique_sources(*rules_used)
+    notes = list(notes)
+    rules_year = min(years, default=None)
+    if rules_year is not None and rules_year < asked_year:
+        notes.append("rules_from_earlier_year")
+    if any(source.example for source in sources):
+        notes.append("example_figure")
+    if any(source.year_assumed for source in sources):
+        notes.append("assumed_year")
+    if any(getattr(rule, "deductible_per_assumed", False) for rule in rules_used):
+        notes.append("assumed_deductible_per")
+    if any(getattr(rule, "typical", False) for rule in rules_used):
+        notes.append("typical_window")
+    return Answer(result, region, used, as_of, asked_year, rules_year, sources, notes, **extra)
 
 
 def _unique_sources(*rules_used):
@@ -67,25 +95,37 @@ def reimbursement(data):
         signed=bool(data.get("signed")), mountain=bool(data.get("mountain")),
     )
     result = calculate_reimbursement(case, benefit, serious)
-    return Answer(result, region, used, on_date, _unique_sources(benefit, serious), notes, serious_region)
+    if any(step.params.get("supplementary") for step in steps_with(result.steps, "annual_limit")):
+        notes.append("supplementary_above_limit")
+    return explained(result, region, used, on_date, on_date.year, [benefit, serious], notes,
+                     serious_region=serious_region)
 
 
 def deadline(data):
     region = rules.get_region(data["region"])
-    window, used = rules.payment_window(region, data["year"])
+    today = rules.today()
+    year = data["year"]
+    window, used = rules.payment_window(region, year)
     policy, _policy_region = rules.waiting_policy(region)
+    notes = []
     try:
-        contribution, _contribution_region = rules.contribution(region, data["year"], data["group"])
-        notes = []
+        contribution, _contribution_region = rules.contribution(region, year, data["group"])
     except rules.RuleNotFound:
-        contribution, notes = None, ["no_contribution_rule"]
+        contribution = None
+        notes.append("no_contribution_rule")
+    paid_on = data.get("paid_on") or today
     case = DeadlineCase(
-        coverage_year=data["year"], paid_on=data["paid_on"], status=data["status"],
+        coverage_year=year, paid_on=paid_on, status=data["status"],
         gap_years=data["gap_years"], repaid_years=data["repaid_years"],
-        birth_date=data.get("birth_date"), group=data["group"],
+        birth_date=data.get("birth_date"), group=data["group"], today=today,
     )
-    result = calculate_deadline(case, window, policy, contribution)
-    return Answer(result, region, used, rules.today(), _unique_sources(window, policy, contribution), notes)
+    if contribution is not None and contribution.coverage_year != year:
+        notes.append("amount_from_earlier_year")
+        # The engine checks that the figures belong to the year asked; an earlier year's are shown as such.
+        result = calculate_deadline(case, window, policy, replace(contribution, coverage_year=year))
+    else:
+        result = calculate_deadline(case, window, policy, contribution)
+    return explained(result, region, used, today, year, [window, policy, contribution], notes)
 
 
 def contribution(data):
@@ -94,11 +134,11 @@ def contribution(data):
     members = [HouseholdMember(group, count) for group, count in data["counts"].items() if count]
     missing = [m.group for m in members if m.group not in standards]
     if missing:
-        raise rules.RuleNotFound(missing[0], kind="contribution", region=used,
-                                 criteria={"region": region.slug, "coverage_year": data["year"]})
+        raise rules.RuleNotFound("group", kind="contribution", region=used,
+                                 criteria={"region": region.slug, "coverage_year": data["year"],
+                                           "group": missing[0]})
     result = calculate_household(members, standards)
-    used_rules = [standards[m.group] for m in members]
-    return Answer(result, region, used, rules.today(), _unique_sources(*used_rules))
+    return explained(result, region, used, rules.today(), data["year"], [standards[m.group] for m in members])
 
 
 # ---------------------------------------------------------------------------
@@ -110,12 +150,16 @@ class CalculatorSpec:
     form_class: type
     compute: object  # cleaned data -> Answer
     serialize: object  # Answer -> JSON-ready dict (calculators.serializers)
-    today_field: str | None = None  # the date field that defaults to today
+    needs: frozenset = frozenset()  # without any of these, a link only fills in the form (no answer, no errors)
 
+
+# A link with only a region (from a region page) chooses the region of a calculator that needs more: a start.
+PREFILL_ONLY = {"region"}
 
 CALCULATORS = {
-    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, serializers.reimbursement, "date"),
-    "deadline": CalculatorSpec(DeadlineForm, deadline, serializers.deadline, "paid_on"),
+    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, serializers.reimbursement,
+                                    frozenset({"cost"})),
+    "deadline": CalculatorSpec(DeadlineForm, deadline, serializers.deadline),
     "contribution": CalculatorSpec(ContributionForm, contribution, serializers.contribution),
 }
 
@@ -128,16 +172,12 @@ MISSING_RULE_FIELD = {
     "contribution": {"region": "region", "coverage_year": "year"},
 }
 
-# A link from a region page chooses the region and nothing else: a start, not answers to check.
-PREFILL_ONLY = {"region"}
-
-
 def missing_rule_message(missing):
     if missing.field == "coverage_year":
-        year = rules.latest_year(missing)
+        year = rules.earliest_year(missing)
         if year is not None:
-            return _("Rules for that year are not entered yet; the latest we have here are for %(year)s. "
-                     "Try %(year)s, or check with your local agency.") % {"year": year}
+            return _("Our rules for this region start with %(year)s; we have none for earlier years. Try "
+                     "%(year)s or later, or check with your local agency.") % {"year": year}
     messages = {
         "region": _("We have no rules for that region. Choose one from the list."),
         "coverage_year": _("We have no rules for that year in this region yet. Try another year or region."),
@@ -147,25 +187,23 @@ def missing_rule_message(missing):
         "visit": _("We have no rules for that kind of care in this region."),
         "tier": _("Choose the contribution tier: this region's rules differ by tier."),
         "level": _("We have no rule for that hospital level in this region. Choose another level."),
-        "group": _("We have no contribution standard for this population group in this region and year."),
+        "group": _("We have no contribution standard for this population group in this region and year: "
+                   "amounts for special groups are often set locally. Ask your local medical insurance agency."),
     }
     return messages.get(missing.field, _("We have no complete rule for this case. Please check with your local agency."))
 
 
-def ask(name, params, *, today=None):
+def ask(name, params):
     """Answer calculator ``name`` for the query parameters ``params`` (a QueryDict): ``(form, Answer|None)``.
 
     What a resident's link gives, in the page, the JSON and a check case alike. The rules read are those
-    of the current rules moment (``rules.viewing``). ``today``: the date a left-out "today" field (the
-    treatment date, the payment date) takes instead of the real today (a staff preview of a future date).
-    A missing rule or answers that do not fit together become form errors.
+    of the current rules moment (``rules.viewing``), whose date is also the "today" that left-out dates
+    (the treatment date, the payment date) and days left are counted from. A missing rule or answers that
+    do not fit together become form errors.
     """
     calculator = CALCULATORS[name]
-    if params and set(params) <= PREFILL_ONLY:
+    if params and calculator.needs and set(params) <= PREFILL_ONLY:
         return calculator.form_class(initial=params.dict()), None
-    if params and today is not None and calculator.today_field and not params.get(calculator.today_field):
-        params = params.copy()
-        params[calculator.today_field] = today.isoformat()
     form = calculator.form_class(params or None)
     answer = None
     if form.is_bound and form.is_valid():

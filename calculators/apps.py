@@ -9,3 +9,6 @@ class CalculatorsConfig(AppConfig):
 
     def ready(self):
         from calculators import tables  # noqa: F401  (registers the guide embeds)
+        from portal import content_version
+
+        content_version.connect()

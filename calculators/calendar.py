@@ -34,7 +34,7 @@ def deadline_reminder(answer, link):
     elif result.window_status == "open":
         day, summary = window.end, _("Last day to pay residents' medical insurance")
     else:
-        day, summary = window.late_deadline, _("Last day for late payment of residents' medical insurance")
+        day, summary = result.late_until, _("Last day for late payment of residents' medical insurance")
     description = _("Coverage year %(year)s. Check the amount in the official app before paying. %(link)s") % {
         "year": window.coverage_year, "link": link,
     }

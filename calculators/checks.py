@@ -36,9 +36,8 @@ def answer_for(calculator, inputs, *, at=None, include_drafts=False):
     A refused answer is ``{"errors": {field: [message, ...]}}``, as the API's 400 response. ``at``: the
     rules moment (a datetime or a date; None is now); left-out "today" fields take its date.
     """
-    with rules.viewing(at=at, include_drafts=include_drafts) as moment:
-        today = moment.today() if moment.at is not None else None
-        form, answer = answers.ask(calculator, QueryDict(inputs), today=today)
+    with rules.viewing(at=at, include_drafts=include_drafts):
+        form, answer = answers.ask(calculator, QueryDict(inputs))
         if answer is None:
             if form.is_bound:
                 errors = form.errors.get_json_data()

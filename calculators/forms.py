@@ -9,15 +9,21 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from calculators import rules
+from calculators.engine.codes import Enrolment
 from calculators.models import EmployeeStatus, Level, Scheme, Visit
 
 MAX_COST = Decimal("100000000")  # a hundred million yuan: beyond any real bill, and safe for Decimal maths
-FIRST_DATE = datetime.date(2000, 1, 1)
-LAST_DATE = datetime.date(2100, 12, 31)
+FIRST_YEAR = 2000
+YEARS_AHEAD = 2  # a coverage year further ahead than this is a typing mistake, not a question
+
+
+def last_year():
+    """The latest coverage year a calculator answers: rules are entered at most a year or two ahead."""
+    return rules.today().year + YEARS_AHEAD
 
 
 class GetForm(forms.Form):
@@ -28,38 +34,56 @@ class GetForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         if data is not None:
             data = data.copy()
-            for name, value in self.get_defaults().items():
+            for name, value in self.get_defaults(data).items():
                 if not data.get(name):
                     data[name] = value
         super().__init__(data, **kwargs)
 
-    def get_defaults(self):
+    def get_defaults(self, data):
         return dict(self.defaults)
 
 
 def date_field(label, **kwargs):
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DATE.isoformat(), "max": LAST_DATE.isoformat()}),
+        widget=forms.DateInput(attrs={"type": "date", "min": f"{FIRST_YEAR}-01-01"}),
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("Enter a real date as year-month-day, for example 2025-03-31.")},
         **kwargs,
     )
 
 
-def coverage_year_field():
+def coverage_year_field(**kwargs):
     return forms.IntegerField(
-        label=_("Coverage year"), min_value=2000, max_value=2100,
-        error_messages={"invalid": _("Enter the year as four digits, for example 2025."),
-                        "min_value": _("Enter a year between 2000 and 2100."),
-                        "max_value": _("Enter a year between 2000 and 2100.")},
+        label=_("Coverage year"), min_value=FIRST_YEAR,
+        error_messages={"invalid": _("Enter the year as four digits, for example 2025.")},
+        **kwargs,
     )
 
 
-def check_date_range(value):
-    if value is not None and not FIRST_DATE <= value <= LAST_DATE:
-        raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
-    return value
+class DatedFormMixin:
+    """Years and dates between 2000 and two years from now: further out is a typing mistake."""
+
+    def limit_dates(self):
+        latest = last_year()
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget.attrs["max"] = f"{latest}-12-31"
+            elif isinstance(field, forms.IntegerField) and field.min_value == FIRST_YEAR:
+                field.max_value = latest
+                field.widget.attrs["max"] = str(latest)
+                field.validators = [validator for validator in field.validators
+                                    if not isinstance(validator, MaxValueValidator)]
+                field.validators.append(MaxValueValidator(latest))
+                message = _("Enter a year between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": latest}
+                field.error_messages.update(min_value=message, max_value=message)
+
+    def check_date_range(self, value):
+        latest = last_year()
+        if value is not None and not datetime.date(FIRST_YEAR, 1, 1) <= value <= datetime.date(latest, 12, 31):
+            raise forms.ValidationError(_("Enter a date between %(first)s and %(last)s.") % {
+                "first": FIRST_YEAR, "last": latest})
+        return value
 
 
 def money_field(label, **kwargs):
@@ -93,7 +117,7 @@ REGION_ERRORS = {"invalid_choice": _("We have no rules for that region. Choose o
 GROUP_ERRORS = {"invalid_choice": _("Unknown population group. Choose one from the list.")}
 
 
-class ReimbursementForm(RegionGroupMixin, GetForm):
+class ReimbursementForm(DatedFormMixin, RegionGroupMixin, GetForm):
     region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
     scheme = forms.ChoiceField(label=_("Insurance scheme"), choices=Scheme.choices)
     status = forms.ChoiceField(
@@ -115,8 +139,9 @@ class ReimbursementForm(RegionGroupMixin, GetForm):
     )
     date = date_field(_("Date of treatment"), required=False)
     group = forms.ChoiceField(label=_("Population group"), error_messages=GROUP_ERRORS)
-    signed = forms.BooleanField(label=_("Signed up with a family doctor"), required=False)
-    mountain = forms.BooleanField(label=_("Township hospital in a mountain area"), required=False)
+    signed = forms.BooleanField(label=_("Signed up with a family doctor or primary care institution"),
+                                required=False)
+    mountain = forms.BooleanField(label=_("Treated at a township health centre in a mountain area"), required=False)
 
     defaults = {"scheme": "resident", "visit": "inpatient", "level": "level3", "group": "ordinary", "paid_this_year": "0"}
 
@@ -124,12 +149,13 @@ class ReimbursementForm(RegionGroupMixin, GetForm):
         super().__init__(*args, **kwargs)
         self.setup_region_choices()
         self.setup_group_choices()
+        self.limit_dates()
 
-    def get_defaults(self):
-        return {**self.defaults, "date": timezone.localdate().isoformat()}
+    def get_defaults(self, data):
+        return {**self.defaults, "date": rules.today().isoformat()}
 
     def clean_date(self):
-        return check_date_range(self.cleaned_data.get("date")) or timezone.localdate()
+        return self.check_date_range(self.cleaned_data.get("date")) or rules.today()
 
     def clean_paid_this_year(self):
         return self.cleaned_data.get("paid_this_year") or Decimal("0")
@@ -143,16 +169,17 @@ class ReimbursementForm(RegionGroupMixin, GetForm):
         return data
 
 
-class DeadlineForm(RegionGroupMixin, GetForm):
+class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
     STATUS_CHOICES = [
-        ("continuous", _("I was insured last year too")),
-        ("new", _("I am joining for the first time")),
-        ("lapsed", _("I had a break in cover")),
-        ("newborn", _("A newborn baby")),
+        (Enrolment.CONTINUOUS, _("I was insured last year too")),
+        (Enrolment.NEW, _("I am joining for the first time")),
+        (Enrolment.LAPSED, _("I had a break in cover")),
+        (Enrolment.NEWBORN, _("A newborn baby")),
     ]
 
     region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
-    year = coverage_year_field()
+    year = coverage_year_field(required=False, help_text=_("The year the payment covers. Left empty: the year "
+                                                           "whose payment period is open now or comes next."))
     paid_on = date_field(_("Date you pay (or paid)"), required=False)
     status = forms.ChoiceField(label=_("Your situation"), choices=STATUS_CHOICES)
     gap_years = forms.IntegerField(
@@ -170,45 +197,59 @@ class DeadlineForm(RegionGroupMixin, GetForm):
     birth_date = date_field(_("Baby's date of birth"), required=False)
     group = forms.ChoiceField(label=_("Population group"), error_messages=GROUP_ERRORS)
 
-    defaults = {"status": "continuous", "group": "ordinary", "gap_years": "0", "repaid_years": "0"}
+    defaults = {"status": Enrolment.CONTINUOUS, "group": "ordinary", "gap_years": "0", "repaid_years": "0"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_region_choices()
         self.setup_group_choices()
+        self.limit_dates()
 
-    def get_defaults(self):
-        return {**self.defaults, "paid_on": timezone.localdate().isoformat()}
+    def get_defaults(self, data):
+        today = rules.today()
+        try:
+            year = rules.default_coverage_year(data.get("region") or "national", today)
+        except rules.RuleNotFound:
+            year = today.year + 1
+        return {**self.defaults, "paid_on": today.isoformat(), "year": str(year)}
 
     def clean_paid_on(self):
-        return check_date_range(self.cleaned_data.get("paid_on")) or timezone.localdate()
+        return self.check_date_range(self.cleaned_data.get("paid_on")) or rules.today()
 
     def clean_birth_date(self):
-        return check_date_range(self.cleaned_data.get("birth_date"))
+        return self.check_date_range(self.cleaned_data.get("birth_date"))
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is None:
+            raise forms.ValidationError(_("Enter the coverage year, for example 2027."), code="required")
+        return year
 
     def clean(self):
         data = super().clean()
-        data["gap_years"] = data.get("gap_years") or 0
-        data["repaid_years"] = data.get("repaid_years") or 0
+        # Each check reads what is valid so far: a field with an error of its own is simply absent.
         status = data.get("status")
-        if status == "newborn":
+        gap = data.get("gap_years") or 0
+        repaid = data.get("repaid_years") or 0
+        if status == Enrolment.NEWBORN:
             birth = data.get("birth_date")
             if not birth and "birth_date" not in self.errors:
                 self.add_error("birth_date", _("Enter the baby's date of birth."))
             elif birth and data.get("paid_on") and birth > data["paid_on"]:
                 self.add_error("birth_date", _("The date of birth cannot be after the payment date."))
-        if status == "lapsed" and not data["gap_years"] and "gap_years" not in self.errors:
+        if status != Enrolment.LAPSED:
+            gap = repaid = 0
+        elif not gap and "gap_years" not in self.errors:
             self.add_error("gap_years", _("Enter how many years you were without cover (at least 1)."))
-        if status != "lapsed":
-            data["gap_years"] = data["repaid_years"] = 0
-        if data["repaid_years"] > data["gap_years"]:
+        elif gap and repaid > gap and "repaid_years" not in self.errors:
             self.add_error("repaid_years", _("You cannot pay back more years than you were without cover."))
+        data["gap_years"], data["repaid_years"] = gap, repaid
         return data
 
 
-class ContributionForm(RegionGroupMixin, GetForm):
+class ContributionForm(DatedFormMixin, RegionGroupMixin, GetForm):
     region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
-    year = coverage_year_field()
+    year = coverage_year_field(help_text=_("Left empty: this year."))
 
     MAX_PEOPLE = 30
 
@@ -224,6 +265,13 @@ class ContributionForm(RegionGroupMixin, GetForm):
                                 "min_value": _("The number of people cannot be negative."),
                                 "max_value": _("Enter at most 30 people for one group.")},
             )
+        self.limit_dates()
+
+    def get_defaults(self, data):
+        defaults = {"year": str(rules.today().year)}
+        if not any(group.slug in data for group in rules.population_groups()):
+            defaults["ordinary"] = "1"  # a link with only a region asks what one ordinary resident pays
+        return defaults
 
     def group_fields(self):
         return [self[group.slug] for group in self.groups]

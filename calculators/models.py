@@ -42,6 +42,7 @@ Check cases
 string) and the answer's expected key figures; ``calculators.checks`` runs them.
 """
 
+import calendar
 import datetime
 import re
 from decimal import Decimal
@@ -57,6 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from calculators.engine import codes
 from calculators.engine.rules import SourceRef
 from portal.bilingual import BilingualMixin
 from portal.workflow import Publishable, PublishableQuerySet, Status
@@ -231,13 +233,23 @@ class RuleSource(BilingualMixin, models.Model):
 
     source_title = models.CharField(
         _("source title"), max_length=300,
-        help_text=_("The document or article title as published."),
+        help_text=_("The document or article title as published, in its own language."),
+    )
+    source_title_zh = models.CharField(
+        _("source title in Chinese"), max_length=300, blank=True,
+        help_text=_("A translation, where the title is published in another language; readers see it with the "
+                    "original beside it."),
+    )
+    source_title_ru = models.CharField(
+        _("source title in Russian"), max_length=300, blank=True,
+        help_text=_("A translation of the title for Russian readers, who see the original beside it."),
     )
     source_issuer = models.CharField(
-        _("issuer"), max_length=200,
+        _("issuer (Chinese)"), max_length=200,
         help_text=_("Who published it, for example a medical insurance bureau; for an unsigned web article "
                     "say so."),
     )
+    source_issuer_ru = models.CharField(_("issuer (Russian)"), max_length=200, blank=True)
     source_document_number = models.CharField(
         _("document number"), max_length=100, blank=True,
         help_text=_("The official document number, where there is one."),
@@ -249,6 +261,17 @@ class RuleSource(BilingualMixin, models.Model):
                     "sources disagree."),
     )
     source_note_ru = models.TextField(_("source note (Russian)"), blank=True)
+    is_example = models.BooleanField(
+        _("example figure"), default=False,
+        help_text=_("The source gives this figure as an example without naming a region (or as true only "
+                    "“in some regions”). It is shown only with that caveat, and never used for another "
+                    "region's answer."),
+    )
+    year_assumed = models.BooleanField(
+        _("coverage year assumed"), default=False,
+        help_text=_("The source does not say which year the figures are for; the coverage year is our "
+                    "assumption. Tables and answers say so."),
+    )
     checked_on = models.DateField(_("checked on"), help_text=_("When an editor last checked this rule."))
 
     class Meta:
@@ -261,6 +284,13 @@ class RuleSource(BilingualMixin, models.Model):
             document_number=self.source_document_number,
             url=self.source_url,
             checked_on=self.checked_on,
+            title_zh=self.source_title_zh,
+            title_ru=self.source_title_ru,
+            issuer_ru=self.source_issuer_ru,
+            note_zh=self.source_note_zh,
+            note_ru=self.source_note_ru,
+            example=self.is_example,
+            year_assumed=self.year_assumed,
         )
 
 
@@ -297,13 +327,13 @@ LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
 
 
 class DeductiblePer(models.TextChoices):
-    ADMISSION = "admission", _("per admission")
-    YEAR = "year", _("per year")
+    ADMISSION = codes.DeductiblePer.ADMISSION, _("per admission")
+    YEAR = codes.DeductiblePer.YEAR, _("per year")
 
 
 class LateCover(models.TextChoices):
-    AFTER_WAITING = "after_waiting", _("late payers are covered after a waiting period")
-    YEAR_START = "year_start", _("late payers are covered from 1 January")
+    AFTER_WAITING = codes.LateCover.AFTER_WAITING, _("late payers are covered after a waiting period")
+    YEAR_START = codes.LateCover.YEAR_START, _("late payers are covered from 1 January")
 
 
 def validate_coverage_dates(rule):
@@ -369,8 +399,10 @@ class PaymentWindow(Publishable, RuleSource):
     start = models.DateField(_("centralized payment starts"))
     end = models.DateField(_("centralized payment ends"))
     late_deadline = models.DateField(
-        _("late payment deadline"), null=True, blank=True,
-        help_text=_("Last day for a late (supplementary) payment for this coverage year, where one is set."),
+        _("last day for joining late"), null=True, blank=True,
+        help_text=_("Only where the region's notice closes enrolment for this coverage year after a date. Leave "
+                    "empty when late joining stays possible (with the waiting period of 国办发〔2024〕38号) "
+                    "until the year ends."),
     )
     late_cover = models.CharField(
         _("cover for late payers"), max_length=20, choices=LateCover.choices, default=LateCover.AFTER_WAITING
@@ -431,6 +463,99 @@ class PaymentWindow(Publishable, RuleSource):
             raise ValidationError(errors)
 
 
+class RecurringPaymentWindowQuerySet(RuleQuerySet):
+    def get_by_natural_key(self, region_slug, status=Status.PUBLISHED):
+        return self.get(region__slug=region_slug, status=status)
+
+
+def day_in_year(year, month, day):
+    """``month``/``day`` in ``year``; 29 February becomes 28 February outside leap years."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+class RecurringPaymentWindow(Publishable, RuleSource):
+    """The usual payment period, the same every year: what a coverage year without a window of its own uses.
+
+    The national pattern (the seeds: usually 1 September to 31 December of the year before the coverage
+    year) gives every coverage year a window; answers based on it say that it is the typical period and
+    that the local notice decides. A region's own ``PaymentWindow`` for a year overrides it.
+    """
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="recurring_windows", verbose_name=_("region")
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("from coverage year"), validators=year_validators,
+        help_text=_("The first coverage year this pattern describes."),
+    )
+    start_month = models.PositiveSmallIntegerField(
+        _("starts: month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("In the year before the coverage year."),
+    )
+    start_day = models.PositiveSmallIntegerField(_("starts: day"), validators=[MinValueValidator(1),
+                                                                               MaxValueValidator(31)])
+    end_month = models.PositiveSmallIntegerField(
+        _("ends: month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    end_day = models.PositiveSmallIntegerField(_("ends: day"), validators=[MinValueValidator(1),
+                                                                           MaxValueValidator(31)])
+    ends_in_coverage_year = models.BooleanField(
+        _("ends in the coverage year"), default=False,
+        help_text=_("Tick when the period runs into the coverage year itself (for example until 28 February); "
+                    "otherwise it ends in the year before."),
+    )
+    late_cover = models.CharField(
+        _("cover for late payers"), max_length=20, choices=LateCover.choices, default=LateCover.AFTER_WAITING
+    )
+
+    objects = RecurringPaymentWindowQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region__order", "region__slug"]
+        verbose_name = _("usual payment period")
+        verbose_name_plural = _("usual payment periods")
+        permissions = [("publish_recurringpaymentwindow", _("Can publish usual payment periods"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "status"], name="calculators_recurringwindow_one_per_region",
+                violation_error_message=_("This region already has a usual payment period."),
+            ),
+        ]
+
+    def __str__(self):
+        return (f"{self.region.slug if self.region_id else '?'}: {self.start_month:02}-{self.start_day:02} – "
+                f"{self.end_month:02}-{self.end_day:02}")
+
+    def natural_key(self):
+        return (self.region.slug, self.status)
+
+    natural_key.dependencies = ["calculators.region"]
+
+    def dates_for(self, coverage_year):
+        """``(start, end)`` of the period for ``coverage_year``."""
+        start = day_in_year(coverage_year - 1, self.start_month, self.start_day)
+        end = day_in_year(coverage_year if self.ends_in_coverage_year else coverage_year - 1,
+                          self.end_month, self.end_day)
+        return start, end
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for prefix in ("start", "end"):
+            month, day = getattr(self, f"{prefix}_month"), getattr(self, f"{prefix}_day")
+            if month and day and 1 <= month <= 12 and day > calendar.monthrange(2024, month)[1]:
+                errors[f"{prefix}_day"] = ValidationError(
+                    _("This month has no day %(day)s."), code="no_such_day", params={"day": day})
+        if not errors and all((self.start_month, self.start_day, self.end_month, self.end_day)):
+            start, end = self.dates_for(2025)
+            if end <= start:
+                errors["end_month"] = _("The period must end after it starts (tick “ends in the coverage year” "
+                                        "for a period that runs into it).")
+        if errors:
+            raise ValidationError(errors)
+
+
 class WaitingPolicyQuerySet(RuleQuerySet):
     def get_by_natural_key(self, region_slug, status=Status.PUBLISHED):
         return self.get(region__slug=region_slug, status=status)
@@ -447,24 +572,29 @@ class WaitingPolicy(Publishable, RuleSource):
         Region, on_delete=models.PROTECT, related_name="waiting_policies", verbose_name=_("region")
     )
     fixed_months = models.PositiveSmallIntegerField(
-        _("fixed waiting period (months)"), default=3,
+        _("fixed waiting period (months)"),
         help_text=_("For everyone who enrols outside the centralized period or after a gap."),
     )
-    months_per_gap_year = models.PositiveSmallIntegerField(
-        _("extra months per year without cover"), default=1
-    )
+    months_per_gap_year = models.PositiveSmallIntegerField(_("extra months per year without cover"))
     free_gap_years = models.PositiveSmallIntegerField(
-        _("years without cover that add nothing"), default=1,
+        _("years without cover that add nothing"),
         help_text=_("The first this many years of a gap add no extra months."),
     )
-    months_removed_per_repaid_year = models.PositiveSmallIntegerField(
-        _("months removed per year paid back"), default=1
+    months_removed_per_repaid_year = models.PositiveSmallIntegerField(_("months removed per year paid back"))
+    long_gap_years = models.PositiveSmallIntegerField(
+        _("a long break is (years or more)"), null=True, blank=True,
+        validators=[MinValueValidator(1, message=_("Enter at least 1 year, or leave it empty."))],
+        help_text=_("Empty when the rules set no minimum wait for long breaks."),
+    )
+    long_gap_min_months = models.PositiveSmallIntegerField(
+        _("minimum wait after a long break (months)"), null=True, blank=True,
+        help_text=_("Fixed plus variable months after paying back are never fewer than this after a long break."),
     )
     exempt_groups = models.ManyToManyField(
         PopulationGroup, blank=True, related_name="+", verbose_name=_("groups without a waiting period")
     )
     newborn_days = models.PositiveSmallIntegerField(
-        _("newborns covered from birth if enrolled within (days)"), default=90,
+        _("newborns covered from birth if enrolled within (days)"),
         validators=[MaxValueValidator(366, message=_("Enter at most 366 days."))],
     )
     valid_from = models.DateField(_("in force from"))
@@ -492,6 +622,12 @@ class WaitingPolicy(Publishable, RuleSource):
 
     natural_key.dependencies = ["calculators.region", "calculators.populationgroup"]
 
+    def clean(self):
+        super().clean()
+        if (self.long_gap_years is None) != (self.long_gap_min_months is None):
+            raise ValidationError({"long_gap_min_months": _(
+                "Give both the length of a long break and the minimum wait after it, or leave both empty.")})
+
 
 class ContributionStandardQuerySet(RuleQuerySet):
     def for_year(self, coverage_year):
@@ -515,7 +651,12 @@ class ContributionStandard(Publishable, RuleSource):
     )
     individual = money_field(_("individual contribution (yuan)"))
     subsidy = money_field(
-        _("public subsidy (yuan)"), help_text=_("Where the source says at least, enter that amount.")
+        _("public subsidy (yuan)"), help_text=_("Where the source says at least, enter that amount and tick "
+                                                "the box below.")
+    )
+    subsidy_is_minimum = models.BooleanField(
+        _("the subsidy is a minimum"), default=False,
+        help_text=_("The source says “at least”: tables and answers say so too."),
     )
     late_individual = money_field(
         _("individual contribution when joining late (yuan)"), null=True, blank=True,
@@ -798,12 +939,26 @@ class ReimbursementRule(BandedRule, Publishable, RuleSource):
         help_text=_("Most the fund pays in a year for this kind of care; empty when the source sets none."),
     )
     signed_bonus = models.DecimalField(
-        _("bonus when signed with a family doctor (points)"), max_digits=5, decimal_places=2,
+        _("bonus when signed with a primary institution (points)"), max_digits=5, decimal_places=2,
         default=Decimal("0"), validators=percent_validators,
+        help_text=_("Percentage points added for a patient who signed with (or chose) a primary institution or "
+                    "family doctor. 0: no bonus."),
     )
     mountain_bonus = models.DecimalField(
-        _("bonus at a mountain-area township hospital (points)"), max_digits=5, decimal_places=2,
+        _("bonus instead, at a mountain-area township health centre (points)"), max_digits=5, decimal_places=2,
         default=Decimal("0"), validators=percent_validators,
+        help_text=_("For signed patients treated at a mountain-area township health centre, instead of the bonus "
+                    "above (not on top of it). 0: the bonus above applies there too. No bonus without signing."),
+    )
+    supplementary_above_limit = models.BooleanField(
+        _("supplementary insurance pays above the limit"), default=False,
+        help_text=_("Above the annual limit, supplementary large-amount insurance (大额补充) pays. The calculators "
+                    "say so and do not calculate that part."),
+    )
+    deductible_per_assumed = models.BooleanField(
+        _("“per admission / per year” assumed"), default=False,
+        help_text=_("The source does not say whether the deductible is per admission or per year; tables and "
+                    "answers say that this is our assumption."),
     )
     valid_from = models.DateField(
         _("valid from"), null=True, blank=True, help_text=_("Empty: from the start of the coverage year.")
@@ -1076,11 +1231,13 @@ class Calculator(models.TextChoices):
 # The figures of each calculator's JSON answer (calculators/serializers.py) a check case can expect.
 ANSWER_KEYS = {
     Calculator.REIMBURSEMENT: ("cost", "fund_pays", "serious_illness_pays", "you_pay"),
-    Calculator.DEADLINE: ("status", "window_start", "window_end", "late_deadline", "days_left",
+    Calculator.DEADLINE: ("status", "window_start", "window_end", "late_deadline", "late_until", "typical_window",
+                          "days_left",
                           "days_until_open", "amount_due", "waiting_months", "cover_starts", "cover_ends"),
     Calculator.CONTRIBUTION: ("total_individual", "total_subsidy", "lines"),
 }
-COMMON_ANSWER_KEYS = ("region_asked", "region_used", "rules_as_of", "rules_checked_on", "sources", "notes",
+COMMON_ANSWER_KEYS = ("region_asked", "region_used", "rules_as_of", "coverage_year", "rules_year",
+                      "rules_checked_on", "sources", "notes",
                       "steps")
 # ``{"errors": ["date"]}``: the answer is refused with a message on these fields.
 ERRORS_KEY = "errors"

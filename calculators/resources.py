@@ -52,6 +52,7 @@ from calculators.models import (
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
+    RecurringPaymentWindow,
     Region,
     ReimbursementRule,
     SeriousIllnessRule,
@@ -63,8 +64,9 @@ from portal.workflow import Status
 #: The file formats the rule admins offer, for import and export alike.
 RULE_FILE_FORMATS = [base_formats.CSV, base_formats.XLSX]
 
-SOURCE_COLUMNS = ("source_title", "source_issuer", "source_document_number", "source_url", "source_note_zh",
-                  "source_note_ru", "checked_on")
+SOURCE_COLUMNS = ("source_title", "source_title_zh", "source_title_ru", "source_issuer", "source_issuer_ru",
+                  "source_document_number", "source_url", "source_note_zh", "source_note_ru", "is_example",
+                  "year_assumed", "checked_on")
 
 # Where a row's parsed bands wait between reading the row and saving the rule.
 IMPORTED_BANDS = "_imported_bands"
@@ -576,6 +578,17 @@ class PaymentWindowResource(RuleResource):
         name = PaymentWindow._meta.verbose_name_plural
 
 
+class RecurringPaymentWindowResource(RuleResource):
+    region = region_field()
+
+    class Meta:
+        model = RecurringPaymentWindow
+        fields = ("region", "status", "first_year", "start_month", "start_day", "end_month", "end_day",
+                  "ends_in_coverage_year", "late_cover", *SOURCE_COLUMNS)
+        import_id_fields = ["region", "status"]
+        name = RecurringPaymentWindow._meta.verbose_name_plural
+
+
 class WaitingPolicyResource(RuleResource):
     region = region_field()
     exempt_groups = groups_field("exempt_groups")
@@ -584,7 +597,8 @@ class WaitingPolicyResource(RuleResource):
     class Meta:
         model = WaitingPolicy
         fields = ("region", "status", "valid_from", "fixed_months", "months_per_gap_year", "free_gap_years",
-                  "months_removed_per_repaid_year", "exempt_groups", "newborn_days", *SOURCE_COLUMNS)
+                  "months_removed_per_repaid_year", "long_gap_years", "long_gap_min_months", "exempt_groups",
+                  "newborn_days", *SOURCE_COLUMNS)
         import_id_fields = ["region", "status"]
         name = WaitingPolicy._meta.verbose_name_plural
 
@@ -596,8 +610,8 @@ class ContributionStandardResource(RuleResource):
 
     class Meta:
         model = ContributionStandard
-        fields = ("region", "coverage_year", "group", "status", "individual", "subsidy", "late_individual",
-                  *SOURCE_COLUMNS)
+        fields = ("region", "coverage_year", "group", "status", "individual", "subsidy", "subsidy_is_minimum",
+                  "late_individual", *SOURCE_COLUMNS)
         import_id_fields = ["region", "coverage_year", "group", "status"]
         name = ContributionStandard._meta.verbose_name_plural
 
@@ -608,8 +622,9 @@ class ReimbursementRuleResource(BandedRuleResource):
     class Meta:
         model = ReimbursementRule
         fields = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
-                  "valid_from", "status", "valid_until", "deductible", "deductible_per", "annual_limit",
-                  "signed_bonus", "mountain_bonus", "bands", *SOURCE_COLUMNS)
+                  "valid_from", "status", "valid_until", "deductible", "deductible_per", "deductible_per_assumed",
+                  "annual_limit", "supplementary_above_limit", "signed_bonus", "mountain_bonus", "bands",
+                  *SOURCE_COLUMNS)
         import_id_fields = ["region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
                             "valid_from", "status"]
         name = ReimbursementRule._meta.verbose_name_plural

@@ -22,8 +22,10 @@ def plain(value):
 
 
 def source(ref):
-    return {"title": ref.title, "issuer": ref.issuer, "document_number": ref.document_number, "url": ref.url,
-            "checked_on": day(ref.checked_on)}
+    return {"title": ref.title, "title_zh": ref.title_zh, "title_ru": ref.title_ru, "issuer": ref.issuer,
+            "issuer_ru": ref.issuer_ru, "document_number": ref.document_number, "url": ref.url,
+            "checked_on": day(ref.checked_on), "note_zh": ref.note_zh, "note_ru": ref.note_ru,
+            "example": ref.example, "year_assumed": ref.year_assumed}
 
 
 def steps(items):
@@ -35,6 +37,8 @@ def common(answer):
         "region_asked": answer.region_asked.slug,
         "region_used": answer.region_used.slug,
         "rules_as_of": day(answer.rules_as_of),
+        "coverage_year": answer.asked_year,
+        "rules_year": answer.rules_year,
         "rules_checked_on": day(answer.checked_on),
         "sources": [source(s) for s in answer.sources],
         "notes": answer.notes,
@@ -62,6 +66,8 @@ def deadline(answer):
         "window_start": day(window.start),
         "window_end": day(window.end),
         "late_deadline": day(window.late_deadline),
+        "late_until": day(result.late_until),
+        "typical_window": window.typical,
         "days_left": result.days_left,
         "days_until_open": result.days_until_open,
         "amount_due": money(result.amount_due),
@@ -81,7 +87,7 @@ def contribution(answer):
         "lines": [
             {"group": line.group, "count": line.count, "individual_each": money(line.individual_each),
              "subsidy_each": money(line.subsidy_each), "individual_total": money(line.individual_total),
-             "subsidy_total": money(line.subsidy_total)}
+             "subsidy_total": money(line.subsidy_total), "subsidy_is_minimum": line.subsidy_is_minimum}
             for line in result.lines
         ],
         "steps": steps(result.steps),

@@ -1,25 +1,100 @@
 """Regional policy tables, read from the rule models: embedded in guides and shown on region pages.
 
-A guide line such as ``[[table:contributions region=zhejiang]]`` renders the
-current rows at request time, so an editor's change in admin shows on the
-next page view, in the reader's language, with sources and policy years.
+A guide line such as ``[[table:contributions region=zhejiang]]`` renders the rows of the current rule
+book (``calculators.rules``), so an editor's change in admin shows on the next page view, in the reader's
+language, with sources and policy years.
 
-Rows come through ``calculators.rules.visible_rows``: a table shows the rules
-visible at the current rules moment (``rules.viewing``), or at ``at`` when
-``render_table`` is given one (a staff preview of a future date).
+Which years a table shows: with ``year=...`` exactly that year; without one, for each region the
+figures in force now (the latest coverage year up to this year: a row from an earlier year says that
+newer figures are not published yet) and next year's where they are already published. A region with
+no rows of its own shows the rows of the region whose rules apply to it (a city its province's), and
+says so. Examples (figures whose source names no region) are labelled as such, never as a region's
+standard.
 """
 
 import contextlib
+from collections import defaultdict
 
 from django.template.loader import render_to_string
 
 from calculators import rules
-from calculators.models import (
-    ContributionStandard, PaymentWindow, Region, ReimbursementRule, SeriousIllnessRule, WaitingPolicy,
-)
 from guides import embeds
 
 TABLES = ["payment-windows", "waiting-periods", "contributions", "reimbursement", "serious-illness"]
+KIND = {"payment-windows": "payment_window", "waiting-periods": "waiting_policy", "contributions": "contribution",
+        "reimbursement": "benefit", "serious-illness": "serious_illness"}
+DATED = {"payment_window", "contribution", "benefit", "serious_illness"}
+
+
+def _current_years(rows, current_year):
+    """Per region: the latest year up to ``current_year``, and next year's rows where published."""
+    years = defaultdict(set)
+    for row in rows:
+        years[row.region_id].add(row.coverage_year)
+    keep = {}
+    for region_id, found in years.items():
+        now = max((year for year in found if year <= current_year), default=None)
+        keep[region_id] = {now, current_year + 1} if now is not None else {min(found)}
+    return [row for row in rows if row.coverage_year in keep[row.region_id]]
+
+
+def _used_region(book, kind, region):
+    """The region whose rows of ``kind`` apply to ``region``: itself, or the nearest one up its chain."""
+    for depth, node in enumerate(book.chain(region)):
+        if any(not (depth and row.is_example) for row in book.of(kind, node)):
+            return node
+    return region
+
+
+def _usual_periods(book, region):
+    """The usual payment period that applies to ``region`` in a year without a window of its own."""
+    for node in book.chain(region):
+        if book.of("recurring_window", node):
+            return book.of("recurring_window", node)
+    return []
+
+
+def table_rows(name, region=None, year=None):
+    """``(rows, usual periods, region used)`` for one table, from the current rule book."""
+    book = rules.book()
+    kind = KIND[name]
+    used = _used_region(book, kind, region) if region is not None else None
+    if used is not None:
+        rows = [row for row in book.of(kind, used) if not (used != region and row.is_example)]
+        usual = _usual_periods(book, region) if kind == "payment_window" else []
+    else:
+        rows, usual = book.all(kind), book.all("recurring_window") if kind == "payment_window" else []
+    if kind in DATED:
+        rows = [row for row in rows if row.coverage_year == year] if year is not None else \
+            _current_years(rows, rules.today().year)
+    order = list(book.regions)
+    rows.sort(key=lambda row: (order.index(row.region.slug), -getattr(row, "coverage_year", 0)))
+    return rows, usual, used
+
+
+def render_table(name, region=None, year=None, *, heading_level=3, at=None):
+    """One table as HTML. ``at`` (a datetime or a date): show the rules visible then; None keeps the
+    current rules moment (now, or the one a surrounding ``rules.viewing`` set)."""
+    viewing = rules.viewing(at=at) if at is not None else contextlib.nullcontext()
+    with viewing:
+        rows, usual, used = table_rows(name, region, year)
+        current_year = rules.today().year
+    return render_to_string(f"calculators/tables/{name.replace('-', '_')}.html", {
+        "rows": rows, "usual": usual, "region": region, "used_region": used if used != region else None,
+        "year": year, "current_year": current_year, "heading_level": heading_level,
+        "sources": unique_sources([*usual, *rows]),
+    })
+
+
+def unique_sources(rows):
+    seen, sources = set(), []
+    for row in rows:
+        source = row.source_ref()
+        key = (source.title, source.document_number, source.url)
+        if key not in seen:
+            seen.add(key)
+            sources.append(source)
+    return sources
 
 
 def _region(params):
@@ -27,8 +102,8 @@ def _region(params):
     if not slug:
         return None
     try:
-        return Region.objects.get(slug=slug)
-    except Region.DoesNotExist:
+        return rules.get_region(slug)
+    except rules.RuleNotFound:
         raise embeds.EmbedError(f"unknown region {slug!r}") from None
 
 
@@ -39,75 +114,6 @@ def _year(params):
     if not value.isdigit():
         raise embeds.EmbedError(f"year must be digits, not {value!r}")
     return int(value)
-
-
-def _filtered(queryset, region, year):
-    if region is not None:
-        queryset = queryset.filter(region=region)
-    if year is not None:
-        queryset = queryset.filter(coverage_year=year)
-    return queryset
-
-
-def _rows(queryset):
-    # Drafts mode shows a draft instead of the published row it changes, as the calculators would use it.
-    return rules.winners(queryset) if rules.current().include_drafts else list(queryset)
-
-
-def payment_windows(region=None, year=None):
-    return _rows(_filtered(rules.visible_rows(PaymentWindow).select_related("region"), region, year))
-
-
-def waiting_periods(region=None, year=None):
-    rows = rules.visible_rows(WaitingPolicy).select_related("region").prefetch_related("exempt_groups")
-    return _rows(rows.filter(region=region) if region is not None else rows)
-
-
-def contributions(region=None, year=None):
-    return _rows(_filtered(rules.visible_rows(ContributionStandard).select_related("region", "group"), region,
-                           year))
-
-
-def reimbursement(region=None, year=None):
-    rows = rules.visible_rows(ReimbursementRule).select_related("region").prefetch_related("bands")
-    return _rows(_filtered(rows, region, year))
-
-
-def serious_illness(region=None, year=None):
-    rows = rules.visible_rows(SeriousIllnessRule).select_related("region").prefetch_related(
-        "bands", "reduced_groups")
-    return _rows(_filtered(rows, region, year))
-
-
-ROWS = {
-    "payment-windows": payment_windows,
-    "waiting-periods": waiting_periods,
-    "contributions": contributions,
-    "reimbursement": reimbursement,
-    "serious-illness": serious_illness,
-}
-
-
-def render_table(name, region=None, year=None, *, heading_level=3, at=None):
-    """One table as HTML. ``at`` (a datetime or a date): show the rules visible then; None keeps the
-    current rules moment (now, or the one a surrounding ``rules.viewing`` set)."""
-    viewing = rules.viewing(at=at) if at is not None else contextlib.nullcontext()
-    with viewing:
-        rows = ROWS[name](region, year)
-    return render_to_string(f"calculators/tables/{name.replace('-', '_')}.html", {
-        "rows": rows, "region": region, "year": year, "heading_level": heading_level,
-        "sources": unique_sources(rows),
-    })
-
-
-def unique_sources(rows):
-    seen, sources = set(), []
-    for row in rows:
-        key = (row.source_title, row.source_document_number, row.source_url)
-        if key not in seen:
-            seen.add(key)
-            sources.append(row)
-    return sources
 
 
 def _embed(name):
@@ -122,3 +128,17 @@ def _embed(name):
 
 for _name in TABLES:
     embeds.register(f"table:{_name}")(_embed(_name))
+
+
+@embeds.register_fact("rules_year")
+def rules_year(as_of=None):
+    """The coverage year of the national figures in force (``year``), and whether next year's are out."""
+    viewing = rules.viewing(at=as_of) if as_of is not None else contextlib.nullcontext()
+    with viewing:
+        today = rules.today()
+        year = rules.latest_year("contribution", "national")
+    if year is None:
+        return None
+    current = min(year, today.year)
+    return {"year": current, "this_year": today.year, "next_year": today.year + 1,
+            "next_published": year > today.year, "is_older": current < today.year}

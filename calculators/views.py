@@ -31,7 +31,7 @@ def calculate(request, name):
     params = request.GET.copy()
     params.pop(AS_OF, None)
     with rules.viewing(at=moment):
-        form, answer = answers.ask(name, params, today=preview_day(moment))
+        form, answer = answers.ask(name, params)
     return form, answer, preview_day(moment)
 
 

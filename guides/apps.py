@@ -15,6 +15,10 @@ class GuidesConfig(AppConfig):
         pre_save.connect(fill_search_columns, sender=Guide, dispatch_uid="guide-search-columns")
         pre_save.connect(fill_search_columns, sender=FAQ, dispatch_uid="faq-search-columns")
 
+        from portal import content_version
+
+        content_version.connect()
+
         from portal.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="sync-editorial-roles")

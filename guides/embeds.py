@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 logger = logging.getLogger(__name__)
 
 _renderers = {}
+_facts = {}
 
 
 class EmbedError(ValueError):
@@ -27,6 +28,21 @@ def register(name):
         return func
 
     return decorator
+
+
+def register_fact(name):
+    """A figure guides show outside their text (for example the coverage year of the current rules),
+    provided by the app that owns the data, so guides never import it."""
+    def decorator(func):
+        _facts[name] = func
+        return func
+
+    return decorator
+
+
+def fact(name, **kwargs):
+    provider = _facts.get(name)
+    return provider(**kwargs) if provider is not None else None
 
 
 def parse(spec):

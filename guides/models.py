@@ -74,7 +74,9 @@ class Guide(BilingualMixin, Publishable):
     published_on = models.DateField(_("published on"), default=timezone.localdate)
     updated_on = models.DateField(_("last updated"), default=timezone.localdate)
     policy_year = models.PositiveSmallIntegerField(
-        _("policy year"), help_text=_("The coverage year whose rules this guide describes.")
+        _("year the text describes"), null=True, blank=True,
+        help_text=_("Only when the text itself states one year's figures. Leave empty when the figures come from "
+                    "the live tables: readers then see the coverage year of the current rules."),
     )
     order = models.PositiveSmallIntegerField(_("order within topic"), default=0)
     is_major_change = models.BooleanField(

@@ -5,6 +5,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from guides import embeds
 from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
@@ -38,6 +39,7 @@ def guide_detail(request, slug):
         "rendered": rendering.render(body.text, body.language, as_of=moment),
         "is_preview": not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
         "preview_date": preview_day(moment),
+        "rules_year": embeds.fact("rules_year", as_of=moment),
         "change_notes": guide.public_change_notes(records=history),
         "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language, history),
     })

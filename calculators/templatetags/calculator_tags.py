@@ -5,6 +5,8 @@ import segno
 from django import template
 from django.utils.safestring import mark_safe
 
+from portal.bilingual import HTML_LANG, current_language
+
 register = template.Library()
 
 
@@ -50,3 +52,42 @@ def timeline_events(result):
         {"date": day, "code": code, "is_now": now}
         for day, code, now in sorted((e for e in events if e[0] is not None), key=lambda e: (e[0], order[e[1]]))
     ]
+
+
+def _script_lang(text):
+    if any("\u0400" <= char <= "\u04ff" for char in text):
+        return "ru"
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return "zh-Hans"
+    return ""
+
+
+def _lang_if_foreign(text, page_lang):
+    """The ``lang`` a piece of text needs on this page: its own script's, when that is not the page's."""
+    lang = _script_lang(text)
+    return lang if lang and lang != page_lang else ""
+
+
+@register.simple_tag
+def citation(source):
+    """A rule's source (an engine ``SourceRef``) in the reader's language: the title translated where the
+    original is in the other language (with the original beside it), the issuer, and the editors' note."""
+    language = current_language()
+    page_lang = HTML_LANG[language]
+    suffix, other = ("zh", "ru") if language == "zh-hans" else ("ru", "zh")
+    title = getattr(source, f"title_{suffix}") or source.title
+    issuer = (source.issuer_ru if suffix == "ru" else "") or source.issuer
+    note = getattr(source, f"note_{suffix}") or getattr(source, f"note_{other}")
+    return {
+        "title": title, "title_lang": _lang_if_foreign(title, page_lang),
+        "original": source.title if title != source.title else "",
+        "original_lang": _script_lang(source.title),
+        "issuer": issuer, "issuer_lang": _lang_if_foreign(issuer, page_lang),
+        "note": note, "note_lang": _lang_if_foreign(note, page_lang),
+    }
+
+
+@register.simple_tag
+def usual_dates(row, coverage_year):
+    """A usual payment period's ``(start, end)`` for ``coverage_year``."""
+    return row.dates_for(coverage_year)

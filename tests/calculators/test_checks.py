@@ -22,9 +22,13 @@ pytestmark = pytest.mark.django_db
 LISHUI_LEVEL3 = "Lishui residents, level-3 stay of 50,000"
 SEED_CASES = {
     LISHUI_LEVEL3, "Lishui residents, level-1 stay of 20,000",
-    "Lishui residents, primary-care stay of 10,000",
-    "Lishui employee in work, level-3 stay of 10,000", "Hubei late payer, paid 2025-01-15",
+    "Lishui residents, primary-care stay of 10,000", "Lishui residents, level-3 stay of 300,000: above the basic limit",
+    "Lishui employee in work, level-3 stay of 10,000", "Hubei 2025, paid 2025-01-15: on time",
+    "Hubei 2025, paid 2025-03-10: late, waits three months", "Break of five years, all paid back: at least six months",
     "Household, national 2024, two ordinary and one low-income", "Zhejiang 2025 late joiner, paid 2025-03-15",
+    "Household, national 2026, two ordinary", "Household, national 2027, before its figures are published",
+    "Jinhua outpatient, signed, at a mountain-area township centre",
+    "Jinhua outpatient, mountain-area centre without signing: no bonus",
 }
 SHARE_LINK = ("https://example.org/ru/calculators/reimbursement/?region=zhejiang-lishui&visit=inpatient"
               "&level=level3&cost=50000&date=2025-06-01")
@@ -77,11 +81,11 @@ def test_a_check_case_is_exactly_a_residents_share_link(client):
 
 def test_a_wrong_expected_figure_fails_and_says_what_differs():
     case = CheckCase.objects.get(name=LISHUI_LEVEL3)
-    case.expected = {"fund_pays": "35000.00", "you_pay": "14080"}  # a number without decimals matches too
+    case.expected = {"fund_pays": "35000.00", "you_pay": "15700"}  # a number without decimals matches too
     [result] = checks.run_check_cases([case])
     assert result.status == checks.FAILED
     assert [(figure.key, figure.actual, figure.matches) for figure in result.figures] == [
-        ("fund_pays", "34300.00", False), ("you_pay", "14080.00", True)]
+        ("fund_pays", "34300.00", False), ("you_pay", "15700.00", True)]
 
 
 def test_inputs_the_calculator_refuses_are_an_error_unless_the_refusal_is_expected():
@@ -94,9 +98,11 @@ def test_inputs_the_calculator_refuses_are_an_error_unless_the_refusal_is_expect
 
 
 def test_check_cases_can_run_as_of_a_future_moment():
+    # Coverage year 2030 is too far ahead today, but not on 1 January 2030, when it uses the latest figures.
     case = CheckCase(name="next year", calculator="contribution",
-                     inputs="region=national&year=2030&ordinary=1", expected={"errors": ["year"]})
+                     inputs="region=national&year=2030&ordinary=1", expected={"rules_year": 2026})
     assert checks.run_check_cases([case], at=datetime.date(2030, 1, 1))[0].passed
+    assert checks.run_check_cases([case], at=datetime.date(2026, 12, 1))[0].status == checks.ERROR
 
 
 # --- draft changes ----------------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ def test_the_command_passes_on_the_demo_data_with_one_line_per_case():
     call_command("run_check_cases", stdout=out)
     lines = out.getvalue().splitlines()
     assert len([line for line in lines if line.startswith("PASS")]) == len(SEED_CASES)
-    assert lines[-1] == "7 check cases: 7 passed, 0 failed, 0 could not be answered."
+    assert lines[-1] == f"{len(SEED_CASES)} check cases: {len(SEED_CASES)} passed, 0 failed, 0 could not be answered."
 
 
 def test_the_command_exits_non_zero_when_a_case_fails():
@@ -261,7 +267,8 @@ def test_the_admin_runs_all_check_cases_against_the_rules_and_the_drafts(editor_
     for name in SEED_CASES:
         assert escape(name) in page
     assert "36750.00" in page and "34300.00" in page
-    assert response.context["counts"] == {"passed": 7, "failed": 0, "error": 0, "total": 7}
+    total = len(SEED_CASES)
+    assert response.context["counts"] == {"passed": total, "failed": 0, "error": 0, "total": total}
     assert response.context["changed"] == 1
 
 

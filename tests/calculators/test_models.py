@@ -393,7 +393,7 @@ def test_every_row_of_the_rules_fixture_passes_validation_and_names_its_source()
                 row.check_bands()
             if hasattr(row, "source_ref"):
                 assert row.source_title and row.source_issuer
-                assert row.checked_on == datetime.date(2026, 11, 22)
+                assert row.checked_on >= datetime.date(2026, 11, 22)
 
 
 @pytest.mark.django_db

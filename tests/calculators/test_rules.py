@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from calculators import rules
 from calculators.engine.rules import Band, BenefitRule, Contribution, PaymentWindow, SeriousIllnessRule
@@ -44,7 +45,8 @@ def test_a_city_without_its_own_contribution_uses_its_provinces():
 def test_a_city_whose_province_sets_nothing_uses_the_national_rules():
     contribution, used = rules.contribution("shaanxi-hanzhong", 2025, "ordinary")
     assert used.slug == "national"
-    assert (contribution.individual, contribution.subsidy) == (Decimal("400"), Decimal("670"))
+    assert (contribution.individual, contribution.subsidy) == (Decimal("400"), Decimal("700"))
+    assert contribution.subsidy_is_minimum
 
 
 def test_a_city_with_its_own_window_uses_it():
@@ -52,7 +54,7 @@ def test_a_city_with_its_own_window_uses_it():
     assert used.slug == "hubei-huanggang"
     assert window == PaymentWindow(
         region="hubei-huanggang", coverage_year=2025, start=datetime.date(2024, 9, 1),
-        end=datetime.date(2024, 12, 31), late_deadline=datetime.date(2025, 2, 28), late_cover="after_waiting",
+        end=datetime.date(2025, 2, 28), late_deadline=None, late_cover="after_waiting",
         source=window.source)
 
 
@@ -62,11 +64,18 @@ def test_the_region_used_can_differ_per_year():
 
 
 def test_contributions_lists_every_group_the_region_sets_in_order():
-    by_group, used = rules.contributions("shaanxi-hanzhong", 2024)
-    assert used.slug == "national"
+    by_group, used = rules.contributions("national", 2024)
     assert list(by_group) == ["ordinary", "low_income", "extreme_poverty"]
     assert by_group["extreme_poverty"].individual == 0
     assert by_group["low_income"].subsidy == Decimal("830")
+
+
+def test_an_example_figure_is_never_used_for_a_region_below_its_own():
+    # The 低保 amount of 190 is one unnamed region's figure, stored as an example under "national".
+    by_group, used = rules.contributions("shaanxi-hanzhong", 2024)
+    assert used.slug == "national"
+    assert list(by_group) == ["ordinary", "extreme_poverty"]
+    assert rules.contributions("national", 2024)[0]["low_income"].source.example
 
 
 def test_a_group_the_nearest_region_does_not_set_is_not_borrowed_from_further_up():
@@ -137,9 +146,16 @@ def test_a_rule_for_the_asked_tier_wins_over_one_for_every_tier():
     assert ratio_for(1) == Decimal("65")
 
 
+def test_a_serious_illness_example_without_a_named_region_never_applies_to_a_named_region():
+    with pytest.raises(RuleNotFound) as error:
+        rules.serious_illness_rule("zhejiang-lishui", DAY)
+    assert error.value.kind == "serious_illness"
+
+
 def test_serious_illness_rule_becomes_an_engine_rule_with_its_bands_and_groups():
-    rule, used = rules.serious_illness_rule("zhejiang-lishui", DAY)
+    rule, used = rules.serious_illness_rule("national", DAY)
     assert used.slug == "national"
+    assert rule.source.example
     assert isinstance(rule, SeriousIllnessRule)
     assert (rule.deductible, rule.reduced_deductible, rule.annual_cap) == (
         Decimal("13000"), Decimal("5000"), Decimal("400000"))
@@ -231,7 +247,7 @@ def test_other_lookups_raise_rule_not_found_too():
         rules.payment_window("beijing", 2023)
     assert (error.value.field, error.value.searched) == ("coverage_year", ("beijing", "national"))
     with pytest.raises(RuleNotFound):
-        rules.contributions("anhui", 2030)
+        rules.contributions("anhui", 2019)
     with pytest.raises(RuleNotFound):
         rules.serious_illness_rule("anhui", datetime.date(2024, 5, 1))
     with pytest.raises(RuleNotFound) as error:
@@ -255,14 +271,18 @@ def test_levels_for_lists_the_levels_with_a_rule_lowest_first():
 
 
 def test_rules_as_of_is_the_latest_check_among_the_rules_used():
+    from calculators import answers
+
     add_rule("zhejiang-lishui", 45, visit="special")
-    window = rules.payment_window("hubei", 2025)
-    special = rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3", DAY)
-    by_group = rules.contributions("hubei", 2025)
-    assert rules.rules_checked_on(window, by_group) == CHECKED
-    assert rules.rules_checked_on(special[0]) == datetime.date(2026, 11, 1)
-    assert rules.rules_checked_on(window[0], special) == CHECKED
-    assert rules.rules_checked_on() is None
+    window, region = rules.payment_window("hubei", 2025)
+    special, _used = rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3", DAY)
+
+    def checked_on(*used):
+        return answers.explained(None, region, region, DAY, 2025, used).checked_on
+
+    assert checked_on(window, special) == CHECKED
+    assert checked_on(special) == datetime.date(2026, 11, 1)
+    assert checked_on() is None
 
 
 def test_regions_and_groups_are_listed_in_editorial_order():
@@ -301,14 +321,14 @@ def test_every_rule_of_the_fixture_is_published_and_live_at_once():
 
 
 def test_a_rule_published_with_a_future_publish_at_is_not_used_before_that_moment_and_is_used_after_it():
-    # Next year's standard for Zhejiang is entered and published now, to go live on 1 October 2025.
-    add_contribution("national", 2026, Decimal("400"), status="published")
-    add_contribution("zhejiang", 2026, Decimal("420"), status="published", publish_at=cn(2025, 10, 1))
+    # Next year's standard for Zhejiang is entered and published now, to go live on 1 October 2026.
+    add_contribution("national", 2027, Decimal("400"), status="published")
+    add_contribution("zhejiang", 2027, Decimal("420"), status="published", publish_at=cn(2026, 10, 1))
 
-    with rules.viewing(at=cn(2025, 9, 30, 23, 59, 59)):
-        before, used_before = rules.contribution("zhejiang", 2026, "ordinary")
-    with rules.viewing(at=cn(2025, 10, 1)):
-        after, used_after = rules.contribution("zhejiang", 2026, "ordinary")
+    with rules.viewing(at=cn(2026, 9, 30, 23, 59, 59)):
+        before, used_before = rules.contribution("zhejiang", 2027, "ordinary")
+    with rules.viewing(at=cn(2026, 10, 1)):
+        after, used_after = rules.contribution("zhejiang", 2027, "ordinary")
     # Until then the calculators keep using the rule in force (here the national one) ...
     assert (used_before.slug, before.individual) == ("national", Decimal("400"))
     # ... and from that moment Zhejiang's own.
@@ -316,21 +336,21 @@ def test_a_rule_published_with_a_future_publish_at_is_not_used_before_that_momen
 
 
 def test_a_date_as_the_moment_means_the_start_of_that_day_in_china():
-    add_contribution("zhejiang", 2026, Decimal("420"), status="published", publish_at=cn(2025, 10, 1))
-    with rules.viewing(at=datetime.date(2025, 10, 1)) as moment:
-        assert moment.at == cn(2025, 10, 1) and rules.today() == datetime.date(2025, 10, 1)
-        assert rules.contribution("zhejiang", 2026, "ordinary")[0].individual == Decimal("420")
-    with rules.viewing(at=datetime.date(2025, 9, 30)), pytest.raises(RuleNotFound):
-        rules.contribution("zhejiang", 2026, "ordinary")
+    add_contribution("zhejiang", 2027, Decimal("420"), status="published", publish_at=cn(2026, 10, 1))
+    with rules.viewing(at=datetime.date(2026, 10, 1)) as moment:
+        assert moment.at == cn(2026, 10, 1) and rules.today() == datetime.date(2026, 10, 1)
+        assert rules.contribution("zhejiang", 2027, "ordinary")[0].individual == Decimal("420")
+    with rules.viewing(at=datetime.date(2026, 9, 30)):
+        assert rules.contribution("zhejiang", 2027, "ordinary")[1].slug == "national"
 
 
-def test_a_rule_published_ahead_is_live_by_itself_once_its_moment_has_passed():
-    rule = add_rule("zhejiang-lishui", 45, visit="special", status="published",
-                    publish_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1))
+def test_a_rule_published_ahead_is_live_by_itself_once_its_moment_has_passed(monkeypatch):
+    now = datetime.datetime.now(datetime.UTC)
+    add_rule("zhejiang-lishui", 45, visit="special", status="published", publish_at=now + datetime.timedelta(hours=1))
     with pytest.raises(RuleNotFound):
         rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3", DAY)
-    ReimbursementRule.objects.filter(pk=rule.pk).update(
-        publish_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1))
+    # An hour passes; nobody saves anything.
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(hours=1, seconds=1))
     assert rules.benefit_rule("zhejiang-lishui", "resident", "", None, "special", "level3",
                               DAY)[0].bands[0].ratio == Decimal("45")
 
@@ -370,7 +390,7 @@ def test_with_drafts_a_draft_window_contribution_and_waiting_policy_replace_the_
     policy.pk, policy.status, policy.fixed_months = None, "draft", 6
     policy.save()
 
-    assert rules.payment_window("hubei", 2025)[0].late_deadline == datetime.date(2025, 2, 28)
+    assert rules.payment_window("hubei", 2025)[0].late_deadline is None
     published, _used = rules.contributions("anhui", 2025)
     assert published["ordinary"].individual == Decimal("400")
     assert rules.waiting_policy("hubei")[0].fixed_months == 3

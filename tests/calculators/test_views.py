@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 LISHUI_STAY = {"region": "zhejiang-lishui", "visit": "inpatient", "level": "level3", "cost": "50000",
                "date": "2025-06-01"}
-HUBEI_LATE = {"region": "hubei", "year": "2025", "paid_on": "2025-01-15", "status": "continuous"}
+HUBEI_ON_TIME = {"region": "hubei", "year": "2025", "paid_on": "2025-01-15", "status": "continuous"}
+HUBEI_LATE = {**HUBEI_ON_TIME, "paid_on": "2025-03-10"}
 FAMILY = {"region": "national", "year": "2024", "ordinary": "2", "low_income": "1"}
 
 
@@ -108,23 +109,36 @@ def test_city_without_its_own_rule_says_which_region_it_used(client):
     assert status == 200 and data["region_used"] == "zhejiang" and data["region_asked"] == "zhejiang-jinhua"
 
 
+def test_hubei_payment_by_28_february_is_on_time_and_covered_from_1_january(client):
+    status, data = get_json(client, "/zh-hans/calculators/deadline/", HUBEI_ON_TIME)
+    assert status == 200
+    assert data["status"] == "open"
+    assert data["window_start"] == "2024-09-01" and data["window_end"] == "2025-02-28"
+    assert data["waiting_months"] == 0 and data["cover_starts"] == "2025-01-01"
+    assert data["amount_due"] == "400.00"
+    assert data["days_left"] is None  # counted from today, long after that period
+
+
 def test_hubei_late_payer_waits_three_months(client):
     status, data = get_json(client, "/zh-hans/calculators/deadline/", HUBEI_LATE)
     assert status == 200
-    assert data["status"] == "late"
-    assert data["window_start"] == "2024-09-01" and data["late_deadline"] == "2025-02-28"
-    assert data["waiting_months"] == 3 and data["cover_starts"] == "2025-04-15"
-    assert data["days_left"] == 44 and data["amount_due"] == "400.00"
+    assert data["status"] == "late" and data["late_deadline"] is None
+    assert data["waiting_months"] == 3 and data["cover_starts"] == "2025-06-10"
+
+
+def test_the_hubei_answer_shows_the_source_caveat(client):
+    page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
+    assert "28.02.2025" in page.split('class="rules-used"')[1]  # the note on the contradicting dates
 
 
 def test_deadline_page_shows_the_timeline_and_a_calendar_button(client):
     page = client.get("/ru/calculators/deadline/", HUBEI_LATE).content.decode()
-    assert 'class="timeline"' in page and "2025-04-15" in page
+    assert 'class="timeline"' in page and "2025-06-10" in page
     assert "/ru/calculators/deadline/reminder.ics?" in page
 
 
 def test_calendar_reminder_is_an_ics_file_for_the_late_deadline(client):
-    response = client.get("/ru/calculators/deadline/reminder.ics", HUBEI_LATE)
+    response = client.get("/ru/calculators/deadline/reminder.ics", HUBEI_ON_TIME)
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/calendar")
     assert "DTSTART;VALUE=DATE:20250228" in body and body.startswith("BEGIN:VCALENDAR")
@@ -138,13 +152,20 @@ def test_newborn_without_a_birth_date_is_asked_for_it(client):
 def test_household_of_two_ordinary_and_one_low_income_pays_950(client):
     status, data = get_json(client, "/zh-hans/calculators/contribution/", FAMILY)
     assert status == 200
-    assert data["total_individual"] == "950.00" and data["total_subsidy"] == "2110.00"
+    assert data["total_individual"] == "950.00" and data["total_subsidy"] == "2170.00"
+    assert "example_figure" in data["notes"]  # the 低保 amount is one unnamed region's
     assert [(line["group"], line["count"]) for line in data["lines"]] == [("ordinary", 2), ("low_income", 1)]
 
 
 def test_household_with_nobody_is_asked_for_a_count(client):
-    status, data = get_json(client, "/zh-hans/calculators/contribution/", {"region": "national", "year": "2024"})
+    status, data = get_json(client, "/zh-hans/calculators/contribution/",
+                            {"region": "national", "year": "2024", "ordinary": "0"})
     assert status == 400 and "__all__" in data["errors"]
+
+
+def test_household_link_with_only_a_region_answers_for_one_ordinary_resident_this_year(client):
+    status, data = get_json(client, "/zh-hans/calculators/contribution/", {"region": "national"})
+    assert status == 200 and [(line["group"], line["count"]) for line in data["lines"]] == [("ordinary", 1)]
 
 
 def test_household_with_a_negative_count_is_refused(client):
@@ -210,23 +231,47 @@ def test_deadline_timeline_is_in_calendar_order(client):
     page = client.get("/zh-hans/calculators/deadline/", HUBEI_LATE).content.decode()
     timeline = page.split('class="timeline"')[1].split("</figure>")[0]
     dates = re.findall(r'datetime="(\d{4}-\d{2}-\d{2})"', timeline)
-    assert dates == sorted(dates) and "2025-01-01" in dates and "2025-04-15" in dates
+    assert dates == sorted(dates) and "2025-01-01" in dates and "2025-06-10" in dates
 
 
-def test_a_year_without_rules_suggests_the_latest_year_we_have(client):
+def test_a_year_before_our_rules_names_the_first_year_we_have(client):
     from django.utils import translation
     from django.utils.translation import gettext
 
-    status, data = get_json(client, "/ru/calculators/reimbursement/", {**LISHUI_STAY, "date": "2031-06-01"})
+    status, data = get_json(client, "/ru/calculators/reimbursement/", {**LISHUI_STAY, "date": "2019-06-01"})
     assert status == 400
     with translation.override("ru"):
-        expected = gettext("Rules for that year are not entered yet; the latest we have here are for %(year)s. "
-                           "Try %(year)s, or check with your local agency.") % {"year": 2025}
+        expected = gettext("Our rules for this region start with %(year)s; we have none for earlier years. Try "
+                           "%(year)s or later, or check with your local agency.") % {"year": 2025}
     assert data["errors"]["date"] == [expected]
 
 
+def test_a_later_year_without_rules_uses_the_latest_and_says_so(client):
+    status, data = get_json(client, "/ru/calculators/reimbursement/", {**LISHUI_STAY, "date": "2027-06-01"})
+    assert status == 200 and data["fund_pays"] == "34300.00"
+    assert (data["coverage_year"], data["rules_year"]) == (2027, 2025)
+    assert "rules_from_earlier_year" in data["notes"]
+
+
+def test_a_region_without_a_serious_illness_rule_of_its_own_says_so(client):
+    status, data = get_json(client, "/ru/calculators/reimbursement/", LISHUI_STAY)
+    assert data["serious_illness_pays"] == "0.00"
+    assert "no_serious_illness_rule" in data["notes"]
+    page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
+    assert "Лишуй" in page.split('class="answer"')[1].split("</section>")[0]
+
+
 def test_answer_says_when_the_serious_illness_rule_comes_from_another_region(client):
+    from decimal import Decimal
+
+    from calculators.models import Region, SeriousIllnessRule
+
+    rule = SeriousIllnessRule(region=Region.objects.get(slug="zhejiang"), coverage_year=2025, deductible=20000,
+                              status="published", source_title="测试", source_issuer="测试",
+                              checked_on="2026-11-01")
+    rule.save_with_bands([(Decimal("20000"), None, Decimal("60"))])
     status, data = get_json(client, "/ru/calculators/reimbursement/", LISHUI_STAY)
     assert "serious_illness_other_region" in data["notes"]
+    assert data["serious_illness_pays"] == "0.00"  # 15,700 left to the patient is under the 20,000 deductible
     page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
-    assert "Вся страна" in page.split('class="steps"')[1]
+    assert "Чжэцзян" in page.split('class="answer"')[1]

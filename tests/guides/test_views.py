@@ -113,3 +113,23 @@ def test_editing_a_guide_in_admin_changes_the_page_as_soon_as_it_is_published(cl
     client.logout()
     page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
     assert "<h1>新标题</h1>" in page and "改过了。" in page
+
+
+def test_a_guide_shows_the_coverage_year_of_the_rules_in_force_not_a_fixed_year(client, make_guide, monkeypatch):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from calculators.rules import CHINA
+
+    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+    moment = datetime.datetime(2026, 12, 1, tzinfo=CHINA)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    make_guide(slug="rates", policy_year=None)
+    page = client.get("/ru/guides/rates/").content.decode()
+    assert "Цифры на год страхования" in page and "2026" in page
+    assert "цифры на 2027 год ещё не опубликованы" in page
+    make_guide(slug="old-text", policy_year=2024)
+    page = client.get("/zh-hans/guides/old-text/").content.decode()
+    assert "本文是按 2024 年度的规则写的" in page

@@ -1,0 +1,70 @@
+"""One number that changes whenever published content or rules may have changed.
+
+Whatever is computed once and kept (the rule book of ``calculators.rulebook``, cached pages) is kept
+under the version it was computed for, so a change anywhere is seen on the next request by every
+process that shares the cache.
+
+Invalidation rule: every save or delete of a model in the content apps (guides, FAQs, sources, topics,
+regions, groups, every rule table and band, check cases), every change to a many-to-many set of theirs,
+and every fixture load bumps the version: at once (so this process and this transaction see it), and
+again when the transaction commits (so that no other process keeps a copy it built from the data just
+before the commit). Time-based changes (a ``publish_at`` moment passing) are not bumps: whatever is kept
+also records the next moment at which it stops being true (see ``calculators.rulebook``).
+
+The version lives in the shared cache (Redis in production). When the cache cannot be reached the
+version is None, and callers must not keep anything: correct, only slower.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+KEY = "content-version"
+CONTENT_APPS = ("guides", "calculators")
+log = logging.getLogger(__name__)
+
+
+def current():
+    """The version (a short string), or None when the shared cache is unavailable."""
+    try:
+        version = cache.get(KEY)
+        if version is None:
+            version = uuid.uuid4().hex[:12]
+            if not cache.add(KEY, version, timeout=None):
+                version = cache.get(KEY)
+        return version
+    except Exception:  # noqa: BLE001 - a cache outage must degrade to "keep nothing", never fail a page
+        log.warning("Content version unavailable: the cache cannot be reached", exc_info=True)
+        return None
+
+
+def bump():
+    try:
+        cache.set(KEY, uuid.uuid4().hex[:12], timeout=None)
+    except Exception:  # noqa: BLE001
+        log.warning("Content version not bumped: the cache cannot be reached", exc_info=True)
+
+
+def bump_now_and_on_commit(**kwargs):
+    bump()
+    transaction.on_commit(bump, robust=True)
+
+
+def is_content(sender):
+    return getattr(getattr(sender, "_meta", None), "app_label", None) in CONTENT_APPS
+
+
+def content_changed(sender, **kwargs):
+    if is_content(sender):
+        bump_now_and_on_commit()
+
+
+def connect():
+    """Called from the content apps' ``ready``: bump on every change to their models."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(content_changed, dispatch_uid="content-version-save")
+    post_delete.connect(content_changed, dispatch_uid="content-version-delete")
+    m2m_changed.connect(content_changed, dispatch_uid="content-version-m2m")

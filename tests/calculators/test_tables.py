@@ -1,0 +1,89 @@
+"""The regional tables: current figures first, whose rules a region uses, examples and assumptions said plainly."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from calculators import rules, tables
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_rules(monkeypatch):
+    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+    moment = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=rules.CHINA)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def years(name, region=None, year=None):
+    rows, _usual, _used = tables.table_rows(name, region and rules.get_region(region), year)
+    return sorted({(row.region.slug, row.coverage_year) for row in rows})
+
+
+def test_without_a_year_a_table_shows_the_figures_in_force_and_none_older():
+    assert years("contributions", "national") == [("national", 2026)]
+
+
+def test_next_years_figures_appear_once_published():
+    from calculators.models import ContributionStandard
+
+    row = ContributionStandard.objects.get(region__slug="national", coverage_year=2026, group__slug="ordinary")
+    row.pk, row.coverage_year = None, 2027
+    row.save()
+    assert years("contributions", "national") == [("national", 2026), ("national", 2027)]
+
+
+def test_a_region_whose_latest_figures_are_older_shows_them_marked():
+    assert years("reimbursement", "zhejiang-lishui") == [("zhejiang-lishui", 2025)]
+    with translation.override("en"):
+        html = tables.render_table("reimbursement", rules.get_region("zhejiang-lishui"))
+    assert "figures for 2026 not published yet" in html
+    assert "assumed: the source does not say" in html  # deductible per admission
+    assert "supplementary large-amount insurance" in html
+
+
+def test_an_explicit_year_shows_exactly_that_year():
+    assert years("contributions", "national", 2024) == [("national", 2024)]
+
+
+def test_a_city_without_rules_of_its_own_shows_its_provinces_and_says_so():
+    with translation.override("en"):
+        html = tables.render_table("contributions", rules.get_region("zhejiang-jinhua"))
+    assert "has no rules of its own here" in html
+    assert "policy-table" in html
+
+
+def test_the_payment_table_shows_the_usual_period_and_that_the_local_notice_decides():
+    with translation.override("en"):
+        html = tables.render_table("payment-windows", rules.get_region("beijing"))
+    assert "the local notice decides" in html
+
+
+def test_an_example_is_labelled_as_an_example_never_as_a_regions_standard():
+    with translation.override("en"):
+        html = tables.render_table("contributions", rules.get_region("national"), 2024)
+    assert "Example (the source names no region)" in html
+    with translation.override("en"):
+        html = tables.render_table("serious-illness", rules.get_region("national"))
+    assert "Example (the source names no region)" in html
+
+
+def test_subsidies_that_are_minimums_say_at_least():
+    with translation.override("en"):
+        html = tables.render_table("contributions", rules.get_region("national"))
+    assert "at least ¥724.00" in html
+
+
+def test_a_chinese_source_title_is_translated_for_russian_readers_with_the_original_beside_it():
+    with translation.override("ru"):
+        html = tables.render_table("waiting-periods", rules.get_region("national"))
+    assert "Указания Канцелярии Госсовета КНР" in html
+    assert 'lang="zh-Hans">国务院办公厅关于健全基本医疗保险参保长效机制的指导意见' in html
+
+
+def test_the_guides_rules_year_is_the_year_of_the_national_figures_in_force():
+    assert tables.rules_year() == {"year": 2026, "this_year": 2026, "next_year": 2027, "next_published": False,
+                                   "is_older": False}
