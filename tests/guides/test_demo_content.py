@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 REQUIRED_GUIDES = {
     "how-to-pay", "when-to-pay", "apply-online", "family-account-binding",
     "claim-reimbursement", "withdraw-card-money", "what-is-residents-insurance", "foreigners-and-other-regions",
+    "late-and-lapsed-joiners", "treatment-in-another-region", "foreigners-by-document",
 }
 
 
