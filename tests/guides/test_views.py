@@ -115,6 +115,11 @@ def test_editing_a_guide_in_admin_changes_the_page_as_soon_as_it_is_published(cl
     assert "<h1>新标题</h1>" in page and "改过了。" in page
 
 
+def sources_section(client, url):
+    page = client.get(url).content.decode()
+    return page[page.index('id="sources-title"'):]
+
+
 @pytest.fixture
 def russian_article_source(guide):
     from guides.models import GuideSource
@@ -126,8 +131,7 @@ def russian_article_source(guide):
 
 
 def test_chinese_page_gives_a_russian_source_title_in_chinese_with_the_original_beside_it(client, russian_article_source):
-    page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
-    sources = page[page.index('id="sources-title"'):]
+    sources = sources_section(client, "/zh-hans/guides/how-to-pay/")
     assert "<cite>如何缴纳合作医疗费</cite>" in sources
     assert '<span lang="ru">Как оплатить кооперативную медицинскую помощь</span>' in sources
     assert "第三方网站（作者不详）" in sources and "сторонний сайт" not in sources
@@ -140,8 +144,7 @@ def test_russian_page_gives_each_source_title_and_issuer_in_russian_with_the_chi
     source = guide.sources.get(order=1)
     source.title_ru = "Указания Канцелярии Госсовета КНР о совершенствовании долгосрочного механизма участия"
     source.save()
-    page = russian_client.get("/ru/guides/how-to-pay/").content.decode()
-    sources = page[page.index('id="sources-title"'):]
+    sources = sources_section(russian_client, "/ru/guides/how-to-pay/")
     assert "<cite>Указания Канцелярии Госсовета КНР о совершенствовании долгосрочного механизма участия</cite>" in sources
     assert '<span lang="zh-Hans">国务院办公厅关于健全基本医疗保险参保长效机制的指导意见</span>' in sources
     assert "Канцелярия Госсовета КНР" in sources and "国务院办公厅</span>" not in sources
@@ -150,7 +153,6 @@ def test_russian_page_gives_each_source_title_and_issuer_in_russian_with_the_chi
 
 
 def test_a_source_without_translated_titles_shows_its_original_title_once(client, guide):
-    page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
-    sources = page[page.index('id="sources-title"'):]
+    sources = sources_section(client, "/zh-hans/guides/how-to-pay/")
     assert "<cite>国务院办公厅关于健全基本医疗保险参保长效机制的指导意见</cite>" in sources
     assert 'class="source-original"' not in sources
