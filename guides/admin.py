@@ -68,7 +68,8 @@ class TopicAdmin(SideBySideMedia, HistoryAdmin):
 class GuideSourceInline(admin.StackedInline):
     model = GuideSource
     extra = 0
-    fields = [("order", "document_number", "url"), ("title", "title_ru"), ("issuer_zh", "issuer_ru"), ("note_zh", "note_ru")]
+    fields = [("order", "document_number", "url"), "title", ("title_zh", "title_ru"), ("issuer_zh", "issuer_ru"),
+              ("note_zh", "note_ru")]
 
 
 @admin.register(Guide)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.bilingual import BilingualMixin
+from portal.bilingual import BilingualMixin, LocalizedText, current_language
 from portal.workflow import Publishable, PublishableQuerySet, Status
 
 
@@ -153,18 +153,40 @@ class ChangeNote(BilingualMixin):
     note_ru: str
 
 
+def title_language(text):
+    """The HTML language of a title as published: Chinese, Russian, or unknown ("")."""
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return "zh-Hans"
+    if any("\u0400" <= char <= "\u04ff" for char in text):
+        return "ru"
+    return ""
+
+
 class GuideSourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, guide_slug, order):
         return self.get(guide__slug=guide_slug, order=order)
 
 
 class GuideSource(BilingualMixin, models.Model):
+    """A document or article a guide draws on: its original title as published, and that title and its
+    issuer in both languages, so each reader gets their own language with the original beside it."""
+
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="sources", verbose_name=_("guide"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title (as published)"), max_length=300)
-    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
-    issuer_zh = models.CharField(_("issuer (Chinese)"), max_length=200, blank=True)
-    issuer_ru = models.CharField(_("issuer (Russian)"), max_length=200, blank=True)
+    title = models.CharField(
+        _("original title (as published)"), max_length=300,
+        help_text=_("Exactly as the document or article was published, in its own language."),
+    )
+    title_zh = models.CharField(
+        _("title in Chinese"), max_length=300, blank=True,
+        help_text=_("Leave empty when the original title is Chinese: it is copied from the original."),
+    )
+    title_ru = models.CharField(
+        _("title in Russian"), max_length=300, blank=True,
+        help_text=_("Leave empty when the original title is Russian: it is copied from the original."),
+    )
+    issuer_zh = models.CharField(_("issuer (Chinese)"), max_length=200)
+    issuer_ru = models.CharField(_("issuer (Russian)"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     url = models.URLField(_("link"), blank=True)
     note_zh = models.TextField(
@@ -191,11 +213,36 @@ class GuideSource(BilingualMixin, models.Model):
     @property
     def title_lang(self):
         """The title is quoted as published, in whatever language that was."""
-        if any("\u4e00" <= char <= "\u9fff" for char in self.title):
-            return "zh-Hans"
-        if any("\u0400" <= char <= "\u04ff" for char in self.title):
-            return "ru"
-        return ""
+        return title_language(self.title)
+
+    @property
+    def reader_title(self):
+        """The title in the reader's language; the original where no translation was entered."""
+        title = self.localized("title")
+        if title.text.strip():
+            return title
+        language = current_language()
+        original = {"zh-Hans": "zh-hans", "ru": "ru"}.get(self.title_lang, language)
+        return LocalizedText(self.title, original, original != language)
+
+    @property
+    def shows_original(self):
+        """Whether the reader's title is a translation, so the original is shown beside it."""
+        return self.reader_title.text.strip() != self.title.strip()
+
+    def clean(self):
+        # A title published in Chinese (or Russian) is its own Chinese (or Russian) title.
+        original = title_language(self.title)
+        if not self.title_zh.strip() and original == "zh-Hans":
+            self.title_zh = self.title
+        if not self.title_ru.strip() and original == "ru":
+            self.title_ru = self.title
+        missing = {
+            name: _("Give the title in this language too; readers of this language see it, with the original beside it.")
+            for name in ("title_zh", "title_ru") if not getattr(self, name).strip()
+        }
+        if missing:
+            raise ValidationError(missing)
 
     natural_key.dependencies = ["guides.guide"]
 

@@ -50,3 +50,24 @@ def test_update_date_before_publication_is_refused(make_guide):
 def test_faq_anchor_and_url(faq):
     with translation.override("ru"):
         assert faq.get_absolute_url() == "/ru/faq/#q-newborns"
+
+
+def test_a_source_published_in_chinese_is_its_own_chinese_title(guide):
+    from guides.models import GuideSource
+
+    source = GuideSource(guide=guide, order=2, title="国务院办公厅关于健全重特大疾病医疗保险和救助制度的意见",
+                         title_ru="Указания Канцелярии Госсовета КНР о совершенствовании медицинского страхования",
+                         issuer_zh="国务院办公厅", issuer_ru="Канцелярия Госсовета КНР")
+    source.full_clean()
+    assert source.title_zh == source.title and source.title_lang == "zh-Hans"
+
+
+def test_a_source_needs_a_title_and_an_issuer_in_both_languages(guide):
+    from guides.models import GuideSource
+
+    source = GuideSource(guide=guide, order=2, title="Как оплатить кооперативную медицинскую помощь",
+                         issuer_zh="", issuer_ru="сторонний сайт (автор не указан)")
+    with pytest.raises(ValidationError) as error:
+        source.full_clean()
+    assert set(error.value.message_dict) == {"title_zh", "issuer_zh"}
+    assert source.title_ru == source.title  # a Russian original is its own Russian title

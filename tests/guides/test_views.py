@@ -133,3 +133,46 @@ def test_a_guide_shows_the_coverage_year_of_the_rules_in_force_not_a_fixed_year(
     make_guide(slug="old-text", policy_year=2024)
     page = client.get("/zh-hans/guides/old-text/").content.decode()
     assert "本文是按 2024 年度的规则写的" in page
+
+
+def sources_section(client, url):
+    page = client.get(url).content.decode()
+    return page[page.index('id="sources-title"'):]
+
+
+@pytest.fixture
+def russian_article_source(guide):
+    from guides.models import GuideSource
+
+    return GuideSource.objects.create(
+        guide=guide, order=2, title="Как оплатить кооперативную медицинскую помощь", title_zh="如何缴纳合作医疗费",
+        title_ru="Как оплатить кооперативную медицинскую помощь", issuer_zh="第三方网站（作者不详）",
+        issuer_ru="сторонний сайт (автор не указан)")
+
+
+def test_chinese_page_gives_a_russian_source_title_in_chinese_with_the_original_beside_it(client, russian_article_source):
+    sources = sources_section(client, "/zh-hans/guides/how-to-pay/")
+    assert "<cite>如何缴纳合作医疗费</cite>" in sources
+    assert '<span lang="ru">Как оплатить кооперативную медицинскую помощь</span>' in sources
+    assert "第三方网站（作者不详）" in sources and "сторонний сайт" not in sources
+    # A Chinese title is shown once, without a bracketed copy of itself.
+    assert sources.count("国务院办公厅关于健全基本医疗保险参保长效机制的指导意见") == 1
+
+
+def test_russian_page_gives_each_source_title_and_issuer_in_russian_with_the_chinese_original(
+        russian_client, guide, russian_article_source):
+    source = guide.sources.get(order=1)
+    source.title_ru = "Указания Канцелярии Госсовета КНР о совершенствовании долгосрочного механизма участия"
+    source.save()
+    sources = sources_section(russian_client, "/ru/guides/how-to-pay/")
+    assert "<cite>Указания Канцелярии Госсовета КНР о совершенствовании долгосрочного механизма участия</cite>" in sources
+    assert '<span lang="zh-Hans">国务院办公厅关于健全基本医疗保险参保长效机制的指导意见</span>' in sources
+    assert "Канцелярия Госсовета КНР" in sources and "国务院办公厅</span>" not in sources
+    # The Russian article's title is already Russian: no bracketed original.
+    assert sources.count("Как оплатить кооперативную медицинскую помощь") == 1
+
+
+def test_a_source_without_translated_titles_shows_its_original_title_once(client, guide):
+    sources = sources_section(client, "/zh-hans/guides/how-to-pay/")
+    assert "<cite>国务院办公厅关于健全基本医疗保险参保长效机制的指导意见</cite>" in sources
+    assert 'class="source-original"' not in sources

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guides', '0006_faq_revision_of_guide_revision_of_and_more'),
+        ('guides', '0007_source_titles_in_both_languages'),
     ]
 
     operations = [
