@@ -1,5 +1,5 @@
 # The two commands a fresh clone needs (see README): `make run` and `make test`.
-.PHONY: run test test-sqlite test-postgres
+.PHONY: run test test-sqlite test-postgres serve test-cluster bench
 
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/portal
@@ -23,3 +23,13 @@ test-sqlite:
 test-postgres:
 	@echo "== Test suite on PostgreSQL ($(POSTGRES_URL))"
 	DATABASE_URL=$(POSTGRES_URL) .venv/bin/python -m pytest
+
+# Production serving, the cluster test and the benchmark (README: "Serving in production", "Benchmark").
+serve:
+	scripts/serve
+
+test-cluster:
+	scripts/test-cluster
+
+bench:
+	scripts/bench
