@@ -143,6 +143,7 @@ class AppServer:
         self.log = Path(workdir) / f"{name}.log"
         self.access_log = Path(workdir) / f"{name}.access.log"
         self.process = None
+        self.overrides = {}  # how the running server's environment differs from the usual one
 
     @property
     def url(self):
@@ -154,6 +155,7 @@ class AppServer:
 
     def start(self, wait=True, **overrides):
         """Start the server with its environment, changed by ``overrides`` (None removes a variable)."""
+        self.overrides = overrides
         env = {**self.env, **overrides, "GUNICORN_ACCESS_LOG": str(self.access_log)}
         env = {key: value for key, value in env.items() if value is not None}
         with open(self.log, "ab") as log:
@@ -244,6 +246,17 @@ def _wait_gone(pid, timeout):
                 return True
         time.sleep(0.05)
     return False
+
+
+def restart_together(servers, **overrides):
+    """Stop every server, then start them all with ``overrides`` and wait until each is up (not a rolling
+    restart: for a change that every server must see at once)."""
+    for server in servers:
+        server.stop()
+    for server in servers:
+        server.start(wait=False, **overrides)
+    for server in servers:
+        server.wait_until_up()
 
 
 class Nginx:

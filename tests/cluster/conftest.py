@@ -36,31 +36,13 @@ def cluster():
 
 @pytest.fixture(autouse=True)
 def every_node_in_rotation(cluster):
-    """Each scenario starts with every app server up with its usual environment and in nginx's rotation,
-    whatever the scenario before it stopped, killed or reconfigured."""
-    _restore(cluster)
-    yield
-    _restore(cluster)
+    """Each scenario starts with every app server up with its usual environment, whatever the scenario before
+    it stopped, killed or restarted with another environment."""
+    from deploy.stack import restart_together
 
-
-def _restore(cluster):
-    if getattr(cluster, "changed", False):
-        for server in cluster.app_servers:
-            server.stop()
-            server.start()
-        cluster.nginx.reload(cluster.app_servers)
-        cluster.changed = False
-    for server in cluster.app_servers:
-        if not server.is_up():
-            server.stop()
-            server.start()
-
-
-@pytest.fixture
-def changes_cluster(cluster):
-    """For a scenario that restarts app servers with another environment: all are restarted as usual after it."""
-    cluster.changed = True
-    return cluster
+    astray = [server for server in cluster.app_servers if server.overrides or not server.is_up()]
+    if astray:
+        restart_together(astray)
 
 
 @pytest.fixture

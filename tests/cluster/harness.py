@@ -118,7 +118,8 @@ class WrkResult:
 
 
 def wrk(url, seconds, connections=16, threads=2):
-    output = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+    output = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+                             "--latency", url],
                             capture_output=True, text=True, check=True).stdout
     return WrkResult(output)
 

