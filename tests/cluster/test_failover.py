@@ -14,7 +14,7 @@ from tests.cluster.load import Load
 pytestmark = pytest.mark.cluster
 
 FAIL_TIMEOUT = 5  # seconds, deploy.nginx's default
-CALCULATOR_ANSWER = "/ru/calculators/contribution/?region=national&year=2025&ordinary=2&low_income=1"
+CALCULATOR_ANSWER = "/ru/calculators/contribution/?region=national&year=2025&ordinary=2&extreme_poverty=1"
 
 
 @pytest.fixture
