@@ -15,6 +15,7 @@ test:
 	scripts/bootstrap requirements-test.txt
 	scripts/ensure-chromium
 	$(MAKE) --no-print-directory test-sqlite test-postgres
+	scripts/test-cluster
 
 test-sqlite:
 	@echo "== Test suite on SQLite"
