@@ -405,6 +405,15 @@ class Stack:
         if errors:
             print("Cleaning up: " + "; ".join(errors), file=sys.stderr)
 
+    def rolling_restart(self, **overrides):
+        """deploy/README.md, "Zero-downtime rolling restart": one app server at a time out of nginx's rotation,
+        stopped gracefully, started (with ``overrides`` to its environment), healthy, and back in rotation."""
+        for server in self.app_servers:
+            self.nginx.reload([other for other in self.app_servers if other is not server])
+            server.stop()
+            server.start(**overrides)  # waits until /healthz answers 200
+            self.nginx.reload(self.app_servers)
+
     def state(self):
         """What another process needs to drive this stack (the scenario tests): JSON-ready."""
         return {
