@@ -30,8 +30,9 @@ def main(argv=None):
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest, e.g. -k failover")
     args = parser.parse_args(argv)
 
-    # Stop cleanly on SIGTERM and SIGHUP as on Ctrl-C: the finally blocks stop what was started.
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    # Stop cleanly on Ctrl-C, SIGTERM and SIGHUP: the finally blocks stop what was started. SIGINT too, explicitly:
+    # a harness started in the background by a shell inherits SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
 
     started = time.monotonic()
@@ -99,10 +100,11 @@ def print_load_figures(stack, seconds):
         for count, result in figures.items():
             if result.errors:
                 print(f"   ! {label}, {count} node(s): {result.errors}")
-    print("   Every app server here runs on the same 2 cores as nginx, PostgreSQL, Redis and wrk itself, so a")
-    print("   second node adds processes, not CPU: throughput stays about the same (or drops a little from")
-    print("   context switching). On separate machines each node brings its own cores and the ratio approaches")
-    print("   the number of nodes until PostgreSQL or Redis is the bottleneck. Nothing here asserts a speed-up.")
+    print("   Both app servers share this machine's 2 cores with nginx, PostgreSQL, Redis and wrk. A second node")
+    print("   adds worker processes, not CPU: the ratio shows how much better 4 processes (2 per node, 4 threads")
+    print("   each, one interpreter lock per process) use those 2 cores than 2 processes do, not what a second")
+    print("   machine would add. On separate machines each node brings its own cores, and throughput grows with")
+    print("   the nodes until PostgreSQL or Redis limits it. The ratio is reported, never asserted.")
 
 
 class WrkResult:
