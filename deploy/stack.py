@@ -410,9 +410,11 @@ class Stack:
         stopped gracefully, started (with ``overrides`` to its environment), healthy, and back in rotation."""
         for server in self.app_servers:
             self.nginx.reload([other for other in self.app_servers if other is not server])
-            server.stop()
-            server.start(**overrides)  # waits until /healthz answers 200
-            self.nginx.reload(self.app_servers)
+            try:
+                server.stop()
+                server.start(**overrides)  # waits until /healthz answers 200
+            finally:
+                self.nginx.reload(self.app_servers)
 
     def state(self):
         """What another process needs to drive this stack (the scenario tests): JSON-ready."""
