@@ -32,6 +32,8 @@ class Answer:
     sources: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # codes the template explains, e.g. "no_serious_illness_rule"
     serious_region: object = None  # Region whose serious-illness rule was used, when one was
+    ignored: list = field(default_factory=list)  # labels of answers in the link that do not apply here
+    ignored_names: list = field(default_factory=list)  # the same, as parameter names
 
     @property
     def checked_on(self):
@@ -211,8 +213,14 @@ def ask(name, params):
             answer = calculator.compute(form.cleaned_data)
         except rules.RuleNotFound as missing:
             field = MISSING_RULE_FIELD[name].get(missing.field, missing.field)
+            if missing.field == "group" and missing.criteria.get("group") in form.fields:
+                field = missing.criteria["group"]  # the household calculator asks one count per group
             form.add_error(field if field in form.fields else None, missing_rule_message(missing))
             answer = None
         except EngineError:
             form.add_error(None, _("These answers do not fit together. Please check them."))
+    if answer is not None and form.ignored:
+        answer.notes.append("ignored_parameters")
+        answer.ignored = form.ignored
+        answer.ignored_names = form.ignored_names
     return form, answer

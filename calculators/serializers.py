@@ -42,6 +42,7 @@ def common(answer):
         "rules_checked_on": day(answer.checked_on),
         "sources": [source(s) for s in answer.sources],
         "notes": answer.notes,
+        "ignored_parameters": answer.ignored_names,
         "estimate": True,
     }
 

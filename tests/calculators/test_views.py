@@ -1,5 +1,6 @@
 """The calculators over HTTP: page, htmx partial and JSON, in both languages, with good and bad answers."""
 
+import datetime
 import json
 
 import pytest
@@ -26,10 +27,10 @@ def get_json(client, url, params):
     return response.status_code, json.loads(response.content)
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "ru"])
-def test_lishui_level3_stay_answer_in_html(client, language):
+@pytest.mark.parametrize("language,amount", [("zh-hans", "¥34,300.00"), ("ru", "34\u00a0300,00\u00a0¥")])
+def test_lishui_level3_stay_answer_in_html(client, language, amount):
     page = client.get(f"/{language}/calculators/reimbursement/", LISHUI_STAY).content.decode()
-    assert "¥34,300.00" in page
+    assert amount in page
     assert 'value="50000"' in page  # the resident's answer stays in the form
     assert '<svg class="split-bar" role="img"' in page
 
@@ -56,9 +57,23 @@ def test_htmx_request_gets_only_the_result(client):
 
 
 def test_htmx_error_updates_the_message_beside_the_field(client):
-    body = client.get("/ru/calculators/reimbursement/", {**LISHUI_STAY, "cost": "5o000"},
-                      HTTP_HX_REQUEST="true").content.decode()
+    from django.http import QueryDict
+
+    from calculators.forms import ReimbursementForm
+
+    query = {**LISHUI_STAY, "cost": "5o000"}
+    shape = ReimbursementForm(QueryDict(mutable=True) | query).shape_signature()
+    body = client.get("/ru/calculators/reimbursement/", query, HTTP_HX_REQUEST="true",
+                      HTTP_X_CALCULATOR_FORM=shape).content.decode()
     assert 'id="id_cost_error" class="field-error" hx-swap-oob="true"' in body
+    assert 'id="calculator-form" hx-swap-oob="true"' not in body  # the form the resident types in stays
+    assert 'id="error-summary" hx-swap-oob="true"' in body and 'href="#id_cost"' in body
+
+
+def test_htmx_sends_the_form_again_when_the_questions_change(client):
+    body = client.get("/ru/calculators/reimbursement/", {**LISHUI_STAY, "scheme": "employee"},
+                      HTTP_HX_REQUEST="true", HTTP_X_CALCULATOR_FORM="cost;date;level:level3;region:x").content.decode()
+    assert 'id="calculator-form" hx-swap-oob="true"' in body and 'name="status"' in body
 
 
 @pytest.mark.parametrize("cost,message_part", [
@@ -134,14 +149,30 @@ def test_the_hubei_answer_shows_the_source_caveat(client):
 def test_deadline_page_shows_the_timeline_and_a_calendar_button(client):
     page = client.get("/ru/calculators/deadline/", HUBEI_LATE).content.decode()
     assert 'class="timeline"' in page and "2025-06-10" in page
+    assert "/ru/calculators/deadline/reminder.ics?" not in page  # everything in it is in the past
+    page = client.get("/ru/calculators/deadline/", {"region": "hubei"}).content.decode()
     assert "/ru/calculators/deadline/reminder.ics?" in page
 
 
-def test_calendar_reminder_is_an_ics_file_for_the_late_deadline(client):
-    response = client.get("/ru/calculators/deadline/reminder.ics", HUBEI_ON_TIME)
+def test_calendar_reminders_are_the_dates_still_ahead_each_with_an_alarm(client, monkeypatch):
+    from django.utils import timezone
+
+    from calculators.rules import CHINA
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 1, 10, tzinfo=CHINA))
+    response = client.get("/ru/calculators/deadline/reminder.ics", {"region": "hubei", "status": "new"})
     body = response.content.decode()
-    assert response["Content-Type"].startswith("text/calendar")
-    assert "DTSTART;VALUE=DATE:20250228" in body and body.startswith("BEGIN:VCALENDAR")
+    assert response["Content-Type"].startswith("text/calendar") and body.startswith("BEGIN:VCALENDAR")
+    starts = [line for line in body.splitlines() if line.startswith("DTSTART")]
+    assert starts == ["DTSTART;VALUE=DATE:20261231", "DTSTART;VALUE=DATE:20270101"]  # period ends, cover starts
+    assert body.count("BEGIN:VALARM") == 2
+    assert "20260901" not in body  # the period opened in the past
+
+
+def test_a_deadline_in_the_past_offers_no_calendar_file_and_says_so(client):
+    page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
+    assert "reminder.ics" not in page
+    assert client.get("/ru/calculators/deadline/reminder.ics", HUBEI_ON_TIME).status_code == 400
 
 
 def test_newborn_without_a_birth_date_is_asked_for_it(client):
@@ -187,7 +218,8 @@ def test_share_block_holds_the_link_and_a_qr_code(client):
 
 def test_open_graph_description_states_the_answer(client):
     page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
-    assert 'property="og:title"' in page and "34,300.00" in page.split('property="og:title"')[1][:200]
+    assert 'property="og:title"' in page and "34\u00a0300,00" in page.split('property="og:title"')[1][:200]
+    assert 'property="og:url" content="http://testserver/ru/calculators/reimbursement/?region=zhejiang-lishui' in page
 
 
 def test_changing_a_payment_window_in_admin_shows_at_once_in_guide_table_and_calculator(client, admin_client):
@@ -211,7 +243,7 @@ def test_changing_a_payment_window_in_admin_shows_at_once_in_guide_table_and_cal
 def test_region_page_shows_every_table_of_the_region(client, language):
     page = client.get(f"/{language}/regions/zhejiang-lishui/").content.decode()
     assert page.count('class="policy-table"') == 5
-    assert "¥1,000.00" in page  # the level-3 deductible
+    assert ("¥1,000.00" if language == "zh-hans" else "1\u00a0000,00\u00a0¥") in page  # the level-3 deductible
 
 
 def test_unknown_region_page_is_a_404(client):
