@@ -155,4 +155,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Django's default logging gives "django" a console handler of its own (with DEBUG on) besides the
+    # root's, so each of its events printed twice; it now only hands them on to the root's handler.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }

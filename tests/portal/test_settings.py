@@ -32,3 +32,13 @@ def test_database_and_cache_come_from_the_environment():
                  REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.stdout.split() == ["django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
                                      "False"]
+
+
+def test_each_django_log_event_is_printed_once():
+    code = ("import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup(); "
+            "logging.getLogger('django.utils.autoreload').info('Watching for file changes'); "
+            "logging.getLogger('django.request').error('Internal Server Error: /zh-hans/')")
+    for debug in ("1", "0"):
+        result = run("-c", code, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY="x" * 50)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.splitlines() == ["Watching for file changes", "Internal Server Error: /zh-hans/"]
