@@ -1,6 +1,7 @@
 """Settings come from the environment; a server never runs on a made-up secret key."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,11 @@ def run(*args, **env):
 
 def test_a_server_refuses_to_start_without_a_secret_key():
     result = run("-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup()")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_demo_server_refuses_to_start_without_a_secret_key_too():
+    result = run("manage.py", "serve_demo", "--noreload", "127.0.0.1:0")
     assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
 
 
@@ -37,8 +43,11 @@ def test_database_and_cache_come_from_the_environment():
 def test_each_django_log_event_is_printed_once():
     code = ("import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup(); "
             "logging.getLogger('django.utils.autoreload').info('Watching for file changes'); "
-            "logging.getLogger('django.request').error('Internal Server Error: /zh-hans/')")
+            "logging.getLogger('django.request').error('Internal Server Error: /zh-hans/'); "
+            "logging.getLogger('django.server').info('\"GET /ru/ HTTP/1.1\" 200 8386')")
     for debug in ("1", "0"):
         result = run("-c", code, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY="x" * 50)
         assert result.returncode == 0, result.stderr
-        assert result.stderr.splitlines() == ["Watching for file changes", "Internal Server Error: /zh-hans/"]
+        reloader, error, request = result.stderr.splitlines()
+        assert (reloader, error) == ("Watching for file changes", "Internal Server Error: /zh-hans/")
+        assert re.fullmatch(r'\[[^]]+\] "GET /ru/ HTTP/1.1" 200 8386', request)
