@@ -85,3 +85,75 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# --- Fixture data, written once per session --------------------------------------------------------------
+
+
+class Snapshots:
+    """The rows a loader writes (loaddata, load_demo_content), captured the first time a test needs them and
+    copied into every later test's database: the same rows, ids and history, without parsing the YAML and
+    resolving natural keys for each test. The loaders themselves are tested on their own."""
+
+    def __init__(self):
+        self.rows = {}
+
+    def restore(self, key, load):
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        if key not in self.rows:
+            self.rows[key] = self.capture(load)
+        # One transaction: foreign keys are checked at its end, whatever order the tables come in.
+        with transaction.atomic():
+            for model, rows in self.rows[key]:
+                model._base_manager.bulk_create([model(**values) for values in rows])
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in self.rows[key]]):
+                    cursor.execute(sql)
+
+    @staticmethod
+    def capture(load):
+        """Run ``load`` in a transaction that is rolled back; return the rows it wrote, table by table."""
+        from django.apps import apps
+        from django.db import transaction
+
+        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+        captured = []
+        with transaction.atomic():
+            before = {model: model._base_manager.count() for model in models}
+            load()
+            for model in models:
+                if model._base_manager.count() == before[model]:
+                    continue
+                if before[model]:
+                    raise RuntimeError(f"{model._meta.label} had rows before the load: load fixtures first")
+                fields = [field.attname for field in model._meta.concrete_fields]
+                captured.append((model, list(model._base_manager.order_by("pk").values(*fields))))
+            transaction.set_rollback(True)
+        return captured
+
+
+@pytest.fixture(scope="session")
+def snapshots():
+    return Snapshots()
+
+
+@pytest.fixture
+def load_fixtures(db, snapshots):
+    """``load_fixtures("fixtures/rules.yaml", ...)``: the database as ``manage.py loaddata`` leaves it."""
+    from django.core.management import call_command
+
+    def load(*labels):
+        snapshots.restore(("loaddata", *labels), lambda: call_command("loaddata", *labels, verbosity=0))
+
+    return load
+
+
+@pytest.fixture
+def demo_content(db, snapshots):
+    """The database as ``manage.py load_demo_content`` leaves it."""
+    from django.core.management import call_command
+
+    snapshots.restore(("load_demo_content",), lambda: call_command("load_demo_content", verbosity=0))
+

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.core.management import call_command
 
 from calculators.models import PaymentWindow
 
@@ -16,8 +15,8 @@ FAMILY = {"region": "national", "year": "2024", "ordinary": "2", "low_income": "
 
 
 @pytest.fixture(autouse=True)
-def policy_rules():
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def policy_rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 def get_json(client, url, params):

@@ -31,8 +31,8 @@ def fixture_title(slug, field="title_ru"):
 
 
 @pytest.fixture
-def loaded():
-    load(verbosity=0)
+def loaded(demo_content):
+    """The demo as the command leaves it (a copy of a load earlier in the session: the same rows and history)."""
 
 
 @pytest.fixture
