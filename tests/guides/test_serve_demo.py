@@ -3,12 +3,13 @@ is, in both languages, and a command that creates an admin user, which works as 
 
 import os
 import re
-import selectors
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from queue import Empty, Queue
+from threading import Thread
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,19 +26,28 @@ def free_port():
         return s.getsockname()[1]
 
 
-def lines_until(process, pattern, timeout=60):
-    """The server's output up to the first line matching ``pattern``."""
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
+def lines_until(process, pattern, timeout=120):
+    """The server's output up to the first line matching ``pattern`` (read by a thread, so a silent server
+    cannot block the test past ``timeout``)."""
+    queue = Queue()
+
+    def read():
+        for line in process.stdout:
+            queue.put(line)
+        queue.put(None)
+
+    Thread(target=read, daemon=True).start()
     lines, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if selector.select(timeout=1):
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-            if re.search(pattern, line):
-                return lines
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            line = queue.get(timeout=left)
+        except Empty:
+            break
+        if line is None:
+            break
+        lines.append(line.rstrip("\n"))
+        if re.search(pattern, line):
+            return lines
     raise AssertionError("\n".join(lines))
 
 

@@ -1,12 +1,15 @@
 """The test settings: two test runs against one PostgreSQL server never share a test database."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from portal.test_settings import unique_test_database_name
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
@@ -17,13 +20,13 @@ def environment(**extra):
 
 
 def test_each_run_on_postgresql_names_a_test_database_of_its_own():
+    assert unique_test_database_name("portal") != unique_test_database_name("portal")
     code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.test_settings'; django.setup(); "
-            "from django.conf import settings; print(settings.DATABASES['default']['TEST']['NAME'])")
+            "from django.conf import settings; print(os.getpid(), settings.DATABASES['default']['TEST']['NAME'])")
     env = environment(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal")
-    names = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60, check=True).stdout.strip() for _ in range(2)}
-    assert len(names) == 2
-    assert all(name.startswith("test_portal_") and len(name) <= 63 for name in names)
+    pid, name = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                               timeout=60, check=True).stdout.split()
+    assert re.fullmatch(rf"test_portal_{pid}_[0-9a-f]{{6}}", name)
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="the suite is running on SQLite")
