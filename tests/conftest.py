@@ -108,8 +108,9 @@ class Snapshots:
         with transaction.atomic():
             for model, rows in self.rows[key]:
                 model._base_manager.bulk_create([model(**values) for values in rows])
+            models = [model for model, _ in self.rows[key]]
             with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in self.rows[key]]):
+                for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
 
     @staticmethod
@@ -118,7 +119,8 @@ class Snapshots:
         from django.apps import apps
         from django.db import transaction
 
-        models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+        models = [model for model in apps.get_models(include_auto_created=True)
+                  if model._meta.managed and not model._meta.proxy]
         captured = []
         with transaction.atomic():
             before = {model: model._base_manager.count() for model in models}
@@ -172,8 +174,9 @@ def empty_tables_with_delete_on_postgresql():
         if reset_sequences or allow_cascade or not tables:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         # Foreign keys are checked when the flush's transaction commits, so the order of the tables is free.
+        delete = style.SQL_KEYWORD("DELETE FROM")
         return ["SET CONSTRAINTS ALL DEFERRED"] + [
-            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
+            f"{delete} {style.SQL_FIELD(self.quote_name(table))};" for table in tables
         ]
 
     with pytest.MonkeyPatch.context() as patch:

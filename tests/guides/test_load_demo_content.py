@@ -1,4 +1,5 @@
-"""``manage.py load_demo_content``: a reload brings the demo up to date and never overwrites an editor's work."""
+"""``manage.py load_demo_content``: a reload brings the demo up to date and never overwrites an editor's
+work."""
 
 import shutil
 from io import StringIO
@@ -32,7 +33,7 @@ def fixture_title(slug, field="title_ru"):
 
 @pytest.fixture
 def loaded(demo_content):
-    """The demo as the command leaves it (a copy of a load earlier in the session: the same rows and history)."""
+    """The demo as the command leaves it (copied from a load earlier in the session: same rows, history)."""
 
 
 @pytest.fixture
@@ -109,7 +110,8 @@ def test_a_reload_adds_new_fixture_rows_and_brings_untouched_rows_to_the_new_tex
     faqs = yaml.safe_load((older / "faqs.yaml").read_text(encoding="utf-8"))
     (older / "faqs.yaml").write_text(yaml.safe_dump([f for f in faqs if f["fields"]["slug"] != "foreigners"],
                                                     allow_unicode=True), encoding="utf-8")
-    path = next(p for p in older.glob("guides_*.yaml") if "slug: how-to-pay\n" in p.read_text(encoding="utf-8"))
+    path = next(path for path in older.glob("guides_*.yaml")
+                if "slug: how-to-pay\n" in path.read_text(encoding="utf-8"))
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(fixture_title("how-to-pay"), "Старое название", 1), encoding="utf-8")
     monkeypatch.setattr(load_demo_content, "FIXTURES", older)

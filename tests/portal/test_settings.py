@@ -42,7 +42,8 @@ def test_database_and_cache_come_from_the_environment():
 
 def test_each_django_log_event_is_printed_once():
     """With DEBUG on (and off: Django's handlers decide by settings.DEBUG when a record comes)."""
-    code = ("import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup(); "
+    code = ("import django, logging, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'\n"
+            "django.setup()\n"
             "from django.conf import settings\n"
             "for settings.DEBUG in (True, False):\n"
             "    logging.getLogger('django.utils.autoreload').info('Watching for file changes')\n"

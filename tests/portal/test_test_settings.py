@@ -21,11 +21,14 @@ def environment(**extra):
 
 def test_each_run_on_postgresql_names_a_test_database_of_its_own():
     assert unique_test_database_name("portal") != unique_test_database_name("portal")
-    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.test_settings'; django.setup(); "
-            "from django.conf import settings; print(os.getpid(), settings.DATABASES['default']['TEST']['NAME'])")
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.test_settings'\n"
+            "django.setup()\n"
+            "from django.conf import settings\n"
+            "print(os.getpid(), settings.DATABASES['default']['TEST']['NAME'])")
     env = environment(DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal")
-    pid, name = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                               timeout=60, check=True).stdout.split()
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60, check=True)
+    pid, name = result.stdout.split()
     assert re.fullmatch(rf"test_portal_{pid}_[0-9a-f]{{6}}", name)
 
 

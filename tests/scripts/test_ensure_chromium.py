@@ -34,8 +34,8 @@ def machine(tmp_path):
         status = "install ok installed" if fonts_installed else "unknown ok not-installed"
         executable(bin_dir / "dpkg-query", f'#!/bin/sh\nprintf "%s" "{status}"\n')
         executable(bin_dir / "id", f"#!/bin/sh\necho {user_id}\n")
-        result = subprocess.run([str(ROOT / "scripts" / "ensure-chromium")], env={"PATH": str(bin_dir), **env},
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run([str(ROOT / "scripts" / "ensure-chromium")],
+                                env={"PATH": str(bin_dir), **env}, capture_output=True, text=True, timeout=60)
         calls = log.read_text().splitlines() if log.exists() else []
         return result, calls
 

@@ -66,7 +66,8 @@ def when(record):
 
 def editable_values(obj, model):
     """What an editor can change in a row of ``model``; ``obj`` is the row or one of its history entries."""
-    return {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields if f.editable and not f.primary_key}
+    fields = [f for f in model._meta.concrete_fields if f.editable and not f.primary_key]
+    return {f.attname: getattr(obj, f.attname) for f in fields}
 
 
 @dataclass
@@ -81,10 +82,9 @@ class History:
     """One model's history, read once: each row's newest entry and the command's newest entry, and
     the natural keys of deleted rows."""
 
-    def __init__(self, model):
-        self.model = model
+    def __init__(self, model, database):
         self.newest, self.newest_loaded = {}, {}
-        self._records = model.history.order_by("-history_date", "-history_id")
+        self._records = model.history.using(database).order_by("-history_date", "-history_id")
         for record in self._records.exclude(history_type="-"):
             self.newest.setdefault(record.id, record)
             if record.history_change_reason == DEMO_CONTENT:
@@ -107,8 +107,9 @@ class Command(BaseCommand):
             "duplicates; rows changed since they were loaded are kept and listed.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Also replace the rows changed since they were loaded (with a history entry).")
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Also replace the rows changed since they were loaded (each with a history entry).")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
     @no_translations
@@ -142,7 +143,7 @@ class Command(BaseCommand):
         obj = loaded.object
         model = type(obj)
         if model not in self.histories:
-            self.histories[model] = History(model)
+            self.histories[model] = History(model, self.database)
         history = self.histories[model]
         if obj.pk is None:
             key = obj.natural_key()
@@ -215,7 +216,8 @@ class Command(BaseCommand):
                             "%(kept)s kept.") % {**self.counts, "kept": len(self.kept)})
         if self.kept:
             self.stdout.write(self.style.WARNING(_(
-                "Kept as they are (manage.py load_demo_content --reset replaces them with the demo content):")))
+                "Kept as they are (manage.py load_demo_content --reset replaces them with the demo "
+                "content):")))
             for kept in self.kept:
                 line = f"  {kept.description}: {kept.why}"
                 if kept.left_out:
