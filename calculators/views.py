@@ -55,6 +55,8 @@ def respond(request, name, form, answer, preview_date=None):
             shown = request.headers.get(FORM_SHAPE_HEADER)
             context["form_changed"] = shown != form.shape_signature()
             response = render(request, "calculators/_htmx_response.html", context)
+            if answer is not None:  # the address bar holds the same link as the share block
+                response["HX-Push-Url"] = context["share_url"]
         else:
             response = render(request, f"calculators/{name}.html", context)
     patch_vary_headers(response, ["Accept", "HX-Request", FORM_SHAPE_HEADER])

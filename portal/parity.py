@@ -14,6 +14,8 @@ from django.urls import reverse
 from portal.bilingual import FIELD_SUFFIX
 
 CONFIRMED = "translation-confirmed"
+# Written by ``manage.py load_demo_content``: the fixtures hold both languages, written together.
+DEMO_CONTENT = "demo-content"
 LANGUAGES = tuple(FIELD_SUFFIX)  # ("zh-hans", "ru")
 
 
@@ -59,11 +61,12 @@ def stale_languages_from(records, names):
     """Languages left behind, replaying the history oldest first.
 
     A save that changes one side only makes the other side need an update, unless that save was
-    itself the update the side was waiting for. Changing both sides, or confirming, clears both.
+    itself the update the side was waiting for. Changing both sides, confirming, or loading the demo
+    content clears both.
     """
     stale, previous = set(), None
     for record in records:
-        if previous is None or record.history_change_reason == CONFIRMED:
+        if previous is None or record.history_change_reason in (CONFIRMED, DEMO_CONTENT):
             stale = set()
         else:
             changed = {language for language in LANGUAGES

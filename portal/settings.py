@@ -30,7 +30,10 @@ DEBUG = env_flag("DJANGO_DEBUG")
 # A fixed development key is fine only while DEBUG is on; production must set its own.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 # Management commands that serve nothing (check, makemigrations, migrate...) need no secret; a server does.
-_OFFLINE_COMMAND = Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] != "runserver"
+_SERVER_COMMANDS = {"runserver", "serve_demo"}
+_OFFLINE_COMMAND = (
+    Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 and sys.argv[1] not in _SERVER_COMMANDS
+)
 if not SECRET_KEY:
     if DEBUG or _OFFLINE_COMMAND or os.environ.get("DJANGO_ALLOW_INSECURE_KEY") == "1":
         SECRET_KEY = "insecure-development-key-never-use-in-production"
@@ -153,6 +156,20 @@ if env_flag("DJANGO_SECURE"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's default logging gives "django" a console handler of its own (with DEBUG on) besides the
+        # root's, so each of its events printed twice; it now only hands them on to the root's handler.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Configuring "django" resets its children: the development server's request lines keep their format.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -48,8 +48,18 @@
     });
   }
 
+  // A shared link may leave answers out (they take their defaults, today's date among them): the address
+  // bar gets the full link of the answer on screen, the same as the share block's.
+  function showShareLink() {
+    var field = document.querySelector("[data-share-link]");
+    if (field && field.value && field.value !== window.location.href && window.history.replaceState) {
+      window.history.replaceState(null, "", field.value);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUp(document);
+    showShareLink();
     focusErrors();
   });
   document.body.addEventListener("htmx:configRequest", function (event) {

@@ -35,8 +35,8 @@ SHARE_LINK = ("https://example.org/ru/calculators/reimbursement/?region=zhejiang
 
 
 @pytest.fixture(autouse=True)
-def demo_rules_and_cases():
-    call_command("loaddata", "fixtures/rules.yaml", "fixtures/check_cases.yaml", verbosity=0)
+def demo_rules_and_cases(load_fixtures):
+    load_fixtures("fixtures/rules.yaml", "fixtures/check_cases.yaml")
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -33,8 +32,8 @@ def start_of(day):
 
 
 @pytest.fixture(autouse=True)
-def policy_rules():
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def policy_rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 @pytest.fixture

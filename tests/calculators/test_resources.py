@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -51,8 +50,8 @@ LISHUI_LEVEL3 = {"region": "zhejiang-lishui", "coverage_year": "2025", "scheme":
 
 
 @pytest.fixture
-def rules(db):
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 @pytest.fixture(autouse=True)

@@ -98,3 +98,12 @@ def test_sitemap_lists_calculators_and_region_pages(client):
     xml = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://testserver/ru/calculators/deadline/</loc>" in xml
     assert "<loc>http://testserver/zh-hans/regions/zhejiang-lishui/</loc>" in xml
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_the_home_pages_calculators_card_links_to_each_calculator(client, language):
+    page = client.get(f"/{language}/").content.decode()
+    card = page.split('class="task-grid"')[1].split(f'href="/{language}/calculators/"')[1]
+    for name in ("deadline", "contribution", "reimbursement"):
+        assert f'href="/{language}/calculators/{name}/"' in card
