@@ -465,15 +465,15 @@ def search(query, language, *, group=None, page=1):
 
 
 def total_in(query, language):
-    """How many results a query has in ``language`` (for "in the other language: N")."""
+    """How many results a query has in ``language`` (for "in the other language: N"), in one query."""
     terms = terms_of(query)
     if not terms:
         return 0
-    total = 0
-    suffix = FIELD_SUFFIX[language]
-    for model, _kind, _fields in DATABASE_GROUPS.values():
-        condition = reduce(operator.or_, (_matches(f"search_{suffix}", t) for t in terms))
-        total += model.objects.published().filter(condition).count()
+    column = f"search_{FIELD_SUFFIX[language]}"
+    condition = reduce(operator.or_, (_matches(column, t) for t in terms))
+    guides, questions = (model.objects.published().filter(condition).order_by().values("pk")
+                         for model, _kind, _fields in DATABASE_GROUPS.values())
+    total = guides.union(questions, all=True).count()
     for item in registered.get():
         total += any(term.found_in(item.forms[language][1]) for term in terms)
     return total

@@ -85,7 +85,7 @@ def search(request):
     context = {"query": query, "search": found, "group": group, "page": page}
     if not found.terms:
         context["most_read"] = reads.most_read(MOST_READ_SHOWN)
-    elif group and page > 1 and not found.groups:
+    elif group and page > 1 and (not found.groups or page > found.groups[0].pages):
         raise Http404
     elif not found.total:
         other, url = guide_search.other_language_link(query, language)
