@@ -38,8 +38,9 @@ import threading
 from dataclasses import dataclass, field
 from functools import reduce
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Lookup, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Contains
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -377,8 +378,25 @@ class Search:
         return sum(group.total for group in self.groups)
 
 
+class Has(Lookup):
+    """``column`` contains ``pattern``, literally: LIKE '%…%' (escaped) where a trigram index can serve it
+    (PostgreSQL), INSTR on SQLite, whose LIKE folds the case of every character it compares and is
+    several times slower on the same rows."""
+
+    lookup_name = "has"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"INSTR({lhs}, {rhs}) > 0", (*lhs_params, *rhs_params)
+
+
 def _matches(column, term):
-    return reduce(operator.or_, (Q(**{f"{column}__contains": p}) for p in term.patterns))
+    return reduce(operator.or_, (Q(Has(F(column), p)) for p in term.patterns))
 
 
 def _count_matching(column, terms):
@@ -500,24 +518,47 @@ def _query_string(query):
 # Snippets
 
 
+def _first_match(plain, folded, terms, tries=50):
+    """Where the first real match starts, or None. A pattern's first token is a prefix of the text it
+    matches (a stem of its word, or the Chinese characters themselves), so only the places where one
+    occurs are checked, each in a short window, instead of reading the whole text."""
+    heads = {p.strip().split(" ")[0] for term in terms for p in term.patterns}
+    places = sorted({at for head in heads for at in _occurrences(folded, head, tries)})
+    for at in places[:tries]:
+        start = max(0, at - 20)
+        located = Located(plain[start:at + 200])
+        spans = [begin for term in terms for p in term.patterns for begin, _end in located.spans(p)]
+        if spans:
+            return start + min(spans)
+    return None
+
+
+def _occurrences(folded, head, limit):
+    found, at = [], folded.find(head)
+    while at >= 0 and len(found) < limit:
+        found.append(at)
+        at = folded.find(head, at + 1)
+    return found
+
+
 def snippet(text, terms, radius=SNIPPET_RADIUS):
-    """A window of ``text`` around the first match, escaped, with every match marked."""
+    """A window of ``text`` around the first match, escaped, with every match in it marked."""
     plain = re.sub(r"\s+", " ", text or "").strip()
-    located = Located(plain)
-    spans = sorted({span for term in terms for p in term.patterns for span in located.spans(p)})
-    if not spans:
+    first = _first_match(plain, normalize(plain), terms) if terms else None
+    if first is None:
         cut = plain[: radius * 2]
         return mark_safe(escape(cut) + ("…" if len(plain) > len(cut) else ""))
-    start = max(0, spans[0][0] - radius)
-    end = min(len(plain), spans[0][0] + radius * 2)
-    out, cursor = [], start
+    start, end = max(0, first - radius), min(len(plain), first + radius * 2)
+    window = Located(plain[start:end])
+    spans = sorted({span for term in terms for p in term.patterns for span in window.spans(p)})
+    out, cursor = [], 0
     for begin, finish in spans:
-        if begin < cursor or finish > end:
+        if begin < cursor:
             continue
-        out.append(escape(plain[cursor:begin]))
-        out.append("<mark>" + escape(plain[begin:finish]) + "</mark>")
+        out.append(escape(window.text[cursor:begin]))
+        out.append("<mark>" + escape(window.text[begin:finish]) + "</mark>")
         cursor = finish
-    out.append(escape(plain[cursor:end]))
+    out.append(escape(window.text[cursor:]))
     return mark_safe(("…" if start else "") + "".join(out) + ("…" if end < len(plain) else ""))
 
 

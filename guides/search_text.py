@@ -31,6 +31,9 @@ _russian = Stemmer.Stemmer("russian")
 
 def normalize(text):
     """Lower-case letter by letter, keeping positions, so a match in the copy is a match in the original."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # the usual case: no letter changed length ("İ" does)
+        return lowered.replace("ё", "е")
     chars = []
     for char in text:
         lowered = char.lower()
