@@ -18,18 +18,24 @@ them too); nothing is rendered per result. Region pages and calculators live in 
 which guides never imports: it registers a source here (``register_source``) whose entries are read
 once per content version and kept in this process.
 
-Measured plan at 50 times today's content (400 guides, 1,100 questions, 600 regions), in process,
-warm, per search page (guides and questions: two queries, one per group, each counting its matches
-with a window function; the in-memory sources: none):
+Measured plan at 50 times today's content (the demo guides and questions copied to 400 and 1,100,
+600 regions; in process, warm, the fastest of 15 requests, on a shared 2-core machine under other
+test runs, so the figures are upper bounds). Every search page reads the same queries whatever the
+content: two for guides and questions (one per group, counting its matches with a window function),
+none for regions and calculators (kept per content version), one more on a miss (the other
+language's count); the revisions middleware adds two.
 
-- SQLite: "缴费" (matches ~90% of rows) 17 ms, "взносов" 16 ms, "异地就医备案" 9 ms, a miss 7 ms;
-  a sequential scan of ~1,500 rows of stored text is a few milliseconds, so SQLite keeps the simple path.
-- PostgreSQL without an index: the same searches 16-22 ms; the LIKE scan is 2-4 ms of it.
-- PostgreSQL with ``pg_trgm`` GIN indexes on the four search columns (migration 0009, PostgreSQL only):
-  patterns of three characters or more ("异地就医", " взнос", " разрешен на пребыван") are served by
-  bitmap index scans (0.1-0.3 ms at 50x, against 2-4 ms sequential); a two-character Chinese pattern
-  such as "缴费" has no trigram and is served by a sequential scan, which the planner chooses itself.
-  The rest of a search page's cost is building snippets and rendering, bounded by the caps below.
+- SQLite, 1x -> 50x: "缴费" 55 -> 160 ms, "взносов" 73 -> 105 ms, "异地就医备案" 22 -> 29 ms, a miss
+  30 -> 75 ms, an empty search 21 ms. The columns are scanned with INSTR (see ``Has``); a scan of
+  ~1,500 rows of stored text is a few tens of milliseconds, so SQLite keeps this simple path.
+- PostgreSQL, 1x -> 50x: "缴费" 45 -> 141 ms, "взносов" 51 -> 211 ms, "异地就医备案" 46 -> 81 ms, a miss
+  46 -> 91 ms. Migration 0009 adds ``pg_trgm`` GIN indexes on the four search columns. At 50x the
+  planner still prefers a sequential scan (the questions table is ~260 pages); forced onto the index,
+  "%异地就医备案%" takes 2.7 ms instead of 8.7-13 ms, " разрешен на пребыван" 7.7 ms instead of
+  29-42 ms and a miss 9 ms instead of 34-38 ms, so the index takes over as the tables grow. A pattern
+  of fewer than three characters (most Chinese words: "缴费") has no trigram and is always scanned.
+- What remains per result is cutting its snippet around the first match (a few hundred characters
+  tokenised), capped at five results per group or twenty on a page of one group.
 """
 
 import operator
