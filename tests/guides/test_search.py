@@ -1,18 +1,9 @@
 import pytest
-from django.core.cache import cache
 
 from guides.models import Synonym
 from guides.search import normalize, search, snippet, terms_of, total_in
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """The synonyms and registered pages are kept per content version in the cache; each test starts clean."""
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def found(query, language, group=None):

@@ -3,18 +3,10 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from guides import reads
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def page(client, path, **params):
