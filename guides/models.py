@@ -11,6 +11,10 @@ from portal.bilingual import BilingualMixin, LocalizedText, current_language
 from portal.workflow import Publishable, PublishableQuerySet, Status
 
 
+# Derived on save from the texts, so history (which records what editors wrote) leaves them out.
+DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
+
+
 class TopicQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
@@ -90,12 +94,17 @@ class Guide(BilingualMixin, Publishable):
         verbose_name=_("revision of"),
         help_text=_("A revision waits beside the live version and replaces it once it is published."),
     )
-    # Lower-cased plain text for search, filled on every save (see guides.search).
+    # Filled on every save, fixture loads included (see guides.search): the searchable form of what a
+    # reader of each language sees (title and all text; the title alone) and the plain text snippets come from.
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
+    search_title_zh = models.TextField(editable=False, blank=True, default="")
+    search_title_ru = models.TextField(editable=False, blank=True, default="")
+    snippet_zh = models.TextField(editable=False, blank=True, default="")
+    snippet_ru = models.TextField(editable=False, blank=True, default="")
 
     objects = GuideQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -273,9 +282,16 @@ class FAQ(BilingualMixin, Publishable):
     )
     search_zh = models.TextField(editable=False, blank=True, default="")
     search_ru = models.TextField(editable=False, blank=True, default="")
+    search_title_zh = models.TextField(editable=False, blank=True, default="")
+    search_title_ru = models.TextField(editable=False, blank=True, default="")
+    snippet_zh = models.TextField(editable=False, blank=True, default="")
+    snippet_ru = models.TextField(editable=False, blank=True, default="")
+    # The answer as HTML, rendered on save (see guides.prerender); live tables are filled in when shown.
+    answer_html_zh = models.TextField(editable=False, blank=True, default="")
+    answer_html_ru = models.TextField(editable=False, blank=True, default="")
 
     objects = FAQQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, "answer_html_zh", "answer_html_ru"])
 
     class Meta:
         ordering = ["topic__order", "order", "slug"]
@@ -295,6 +311,68 @@ class FAQ(BilingualMixin, Publishable):
 
     def get_absolute_url(self):
         return reverse("guides:faq") + f"#{self.anchor}"
+
+
+class SynonymQuerySet(models.QuerySet):
+    def get_by_natural_key(self, term, same_as):
+        return self.get(term=term, same_as=same_as)
+
+
+class Synonym(models.Model):
+    """Two ways of saying one thing: a search for the first also finds pages that use the second, and
+    (``both_ways``) the other way round.
+
+    Pairs that go both ways join up: with 交费 = 缴费 and 缴费 = 交钱, each of the three finds the others.
+    Applied when a query is read, so a change works on the next search without touching any page.
+    """
+
+    term = models.CharField(
+        _("word or phrase readers type"), max_length=100,
+        help_text=_("For example 交费 or ВНЖ. Case and ё do not matter; Russian word endings do not matter."),
+    )
+    same_as = models.CharField(
+        _("means the same as"), max_length=100,
+        help_text=_("Usually the wording our pages use, for example 缴费 or «разрешение на пребывание»."),
+    )
+    both_ways = models.BooleanField(
+        _("also the other way round"), default=True,
+        help_text=_("Untick when a search for the second side must not find the first: ВНЖ finds "
+                    "«разрешение на пребывание», but that wording must not find pages about 居住证."),
+    )
+    note = models.CharField(
+        _("note for editors"), max_length=300, blank=True,
+        help_text=_("Why these mean the same here, or when they do not (for example 医保卡 and 社保卡)."),
+    )
+
+    objects = SynonymQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["same_as", "term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [models.UniqueConstraint(fields=["term", "same_as"], name="unique_search_synonym")]
+
+    def __str__(self):
+        return f"{self.term} {'=' if self.both_ways else '→'} {self.same_as}"
+
+    def natural_key(self):
+        return (self.term, self.same_as)
+
+    def clean(self):
+        from guides.search_text import index_text
+
+        self.term, self.same_as = self.term.strip(), self.same_as.strip()
+        errors = {}
+        for name in ("term", "same_as"):
+            if getattr(self, name) and not index_text(getattr(self, name)).strip():
+                errors[name] = _("Enter a word: letters, Chinese characters or digits, not only punctuation.")
+        if errors:
+            raise ValidationError(errors)
+        if self.term and self.same_as and index_text(self.term) == index_text(self.same_as):
+            raise ValidationError({"same_as": _("Both sides are the same word: enter a different word here.")})
+        if Synonym.objects.exclude(pk=self.pk).filter(term=self.same_as, same_as=self.term).exists():
+            raise ValidationError({"same_as": _("This pair is already in the list the other way round.")})
 
 
 from guides.feedback import Feedback  # noqa: E402,F401  (models of the app live in two modules)

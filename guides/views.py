@@ -1,4 +1,4 @@
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from guides import embeds
+from guides import faq_pages, reads
 from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
@@ -31,6 +32,8 @@ def guide_detail(request, slug):
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     history = list(guide.history.order_by("history_date", "history_id"))
+    if not request.user.is_staff:
+        reads.record_read(guide.slug)
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
@@ -47,28 +50,50 @@ def guide_detail(request, slug):
 
 @require_GET
 def faq(request):
-    language = current_language()
-    topics = []
-    for topic in Topic.objects.with_published_faqs():
-        entries = []
-        for item in topic.published_faqs:
-            answer = item.localized("answer", language)
-            entries.append({
-                "faq": item,
-                "question": item.localized("question", language),
-                "answer": answer,
-                "answer_html": rendering.render(answer.text, answer.language).html,
-            })
-        if entries:
-            topics.append({"topic": topic, "entries": entries})
-    return render(request, "guides/faq.html", {"topics": topics})
+    return render(request, "guides/faq.html", {"topics": faq_pages.overview(current_language())})
+
+
+@require_GET
+def faq_topic(request, slug):
+    page = positive_int(request.GET.get("page", "1"))
+    topic, entries, total, pages = faq_pages.topic_page(slug, page, current_language())
+    return render(request, "guides/faq_topic.html", {
+        "topic": topic, "entries": entries, "total": total, "page": page, "pages": pages,
+        "page_numbers": range(1, pages + 1),
+    })
+
+
+def positive_int(text):
+    """A page number from the address; 0 (no such page) for anything else."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
+
+
+MOST_READ_SHOWN = 8
 
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[: guide_search.MAX_QUERY_LENGTH]
-    results = guide_search.search(query, current_language())
-    return render(request, "guides/search.html", {"query": query, "results": results})
+    query = guide_search.clean_query(request.GET.get("q", ""))
+    group = request.GET.get("group", "")
+    group = group if group in guide_search.GROUPS else None
+    page = positive_int(request.GET.get("page", "1")) if group else 1
+    if page < 1:
+        raise Http404
+    language = current_language()
+    found = guide_search.search(query, language, group=group, page=page)
+    context = {"query": query, "search": found, "group": group, "page": page}
+    if not found.terms:
+        context["most_read"] = reads.most_read(MOST_READ_SHOWN)
+    elif group and page > 1 and (not found.groups or page > found.groups[0].pages):
+        raise Http404
+    elif not found.total:
+        other, url = guide_search.other_language_link(query, language)
+        context.update(other_language=other, other_url=url, other_count=guide_search.total_in(query, other))
+    if group and found.groups:
+        context["page_numbers"] = range(1, found.groups[0].pages + 1)
+        context["first_number"] = (page - 1) * guide_search.PER_PAGE + 1
+    return render(request, "guides/search.html", context)
 
 
 @require_POST
