@@ -10,8 +10,8 @@
       button.addEventListener("click", function () {
         var field = root.querySelector("[data-share-link]") || document.querySelector("[data-share-link]");
         var status = document.querySelector("[data-copy-status]");
-        var url = window.location.href;
-        if (field) { field.value = url; }
+        // The server's link keeps only the calculator's own parameters; the address bar may hold more.
+        var url = field && field.value ? field.value : window.location.href;
         var done = function () { if (status) { status.textContent = button.dataset.copied || status.dataset.copied || ""; } };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(url).then(done, function () { field.select(); document.execCommand("copy"); done(); });
