@@ -20,6 +20,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext_lazy as _
 
+from portal.middleware import strip_control_characters
+
 COMMENT_MAX_LENGTH = 1000
 PAGE_MAX_LENGTH = 200
 # A posted page may carry the calculator's answers in its query string; anything longer is not ours.
@@ -74,7 +76,7 @@ class Page:
 
 def resolve_page(value):
     """The page a feedback form was posted from, or None if it is not a page that asks for feedback."""
-    value = (value or "").strip()
+    value = strip_control_characters(value or "").strip()
     if not value or len(value) > POSTED_PAGE_MAX_LENGTH or "\\" in value:
         return None
     try:
@@ -98,7 +100,8 @@ def resolve_page(value):
         if kind == Feedback.PageKind.GUIDE:
             from guides.models import Guide
 
-            if not Guide.objects.filter(slug=match.kwargs.get("slug")).exists():
+            # A draft's address is refused exactly like an unknown one: feedback is no way to find drafts.
+            if not Guide.objects.published().filter(slug=match.kwargs.get("slug")).exists():
                 return None
         canonical = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     if len(canonical) > PAGE_MAX_LENGTH:
@@ -108,7 +111,7 @@ def resolve_page(value):
 
 def clean_comment(value):
     """(comment, was_shortened): line breaks as one character each, at most COMMENT_MAX_LENGTH."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+    text = strip_control_characters((value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
     if len(text) <= COMMENT_MAX_LENGTH:
         return text, False
     return text[:COMMENT_MAX_LENGTH].rstrip(), True
