@@ -13,3 +13,5 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests do not run collectstatic: whitenoise serves straight from the app and project static folders.
+WHITENOISE_USE_FINDERS = True
