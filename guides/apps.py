@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +14,12 @@ class GuidesConfig(AppConfig):
 
         pre_save.connect(fill_search_columns, sender=Guide, dispatch_uid="guide-search-columns")
         pre_save.connect(fill_search_columns, sender=FAQ, dispatch_uid="faq-search-columns")
+
+        from guides.revisions import forget_next_due
+
+        for model in (Guide, FAQ):
+            post_save.connect(forget_next_due, sender=model, dispatch_uid=f"saved-{model.__name__}-next-due")
+            post_delete.connect(forget_next_due, sender=model, dispatch_uid=f"deleted-{model.__name__}-next-due")
 
         from portal.roles import sync_roles_after_migrate
 
