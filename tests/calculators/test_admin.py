@@ -61,7 +61,7 @@ def rule_form(rule, bands, **changes):
         "source_title": rule.source_title, "source_issuer": rule.source_issuer,
         "source_document_number": "", "source_url": "", "source_note_zh": "", "source_note_ru": "", "checked_on": "2026-11-22",
         "bands-TOTAL_FORMS": max(len(bands), len(existing)), "bands-INITIAL_FORMS": len(existing),
-        "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000, "_save": "Save",
+        "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000, "_save": "Save", "seen_version": rule.version,
     }
     for index in range(max(len(bands), len(existing))):
         prefix = f"bands-{index}"
