@@ -128,7 +128,7 @@ class FAQAdmin(SideBySideMedia, RenderingWarningsMixin, WorkflowAdminMixin, Hist
     list_display = ["slug", "question_zh", "question_ru", "topic", "order", "status", "publish_at", "last_author",
                     "revision_of"]
     list_filter = ["status", "topic", HasTranslationFilter]
-    list_editable = ["order"]
+    # No list_editable: a row edited in the list carries no version and no review, so the order changes in the form.
     search_fields = ["slug", "question_zh", "question_ru", "answer_zh", "answer_ru"]
     translation_check_field = "answer"
     markdown_fields = ("answer",)

@@ -120,6 +120,23 @@ class WorkflowAdminMixin:
             readonly += [f.name for f in self.model._meta.fields if f.editable and f.name not in readonly]
         return readonly
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.status == Status.PUBLISHED:
+            # A live guide's sources and a live rule's bands are part of it: they change through a revision or
+            # successor like the rest, for reviewers too (check_publisher sees only the main form's fields).
+            for inline in inlines:
+                inline.has_add_permission = inline.has_change_permission = inline.has_delete_permission = (
+                    lambda request, obj=None: False)
+        return inlines
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take live content offline without review and without a trace in its history. To withdraw
+        # it, a reviewer sets it back to draft (a change recorded in history); then it can be deleted.
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
         model = self.model

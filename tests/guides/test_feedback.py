@@ -296,3 +296,11 @@ def test_feedback_is_read_only_in_admin_but_spam_can_be_deleted(admin_client, an
     response = admin_client.post(reverse("admin:guides_feedback_delete", args=[item.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Feedback.objects.filter(pk=item.pk).exists()
+
+
+def test_feedback_for_a_draft_guide_is_refused_exactly_like_an_unknown_page(client, make_guide):
+    make_guide(slug="secret-draft", status="draft")
+    draft = post(client, page="/ru/guides/secret-draft/", useful="yes")
+    unknown = post(client, page="/ru/guides/nonexistent1/", useful="yes")
+    assert (draft.status_code, draft.content) == (unknown.status_code, unknown.content)
+    assert draft.status_code == 400 and not Feedback.objects.exists()
