@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.http import QueryDict
 
 # C0 control characters and DEL, except tab, line feed and carriage return. NUL in particular cannot be stored
@@ -33,3 +34,19 @@ class StripControlCharactersMiddleware:
             cleaned._mutable = False
             request.GET = cleaned
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The security headers Django does not set itself, on every response (static files included)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.headers = {"Permissions-Policy": settings.PERMISSIONS_POLICY,
+                        "Cross-Origin-Resource-Policy": settings.CROSS_ORIGIN_RESOURCE_POLICY}
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for name, value in self.headers.items():
+            if value:
+                response.headers.setdefault(name, value)
+        return response

@@ -9,6 +9,8 @@ ignored, so a public link carrying one gives the same answer as without it.
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+
 AS_OF = "as_of"
 CHINA = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -24,6 +26,15 @@ def parse_day(value):
     return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
+def is_staff(request):
+    """A logged-in staff member. Without a session cookie the session is never opened, so a reader's page does not
+    vary by cookie and a shared cache may keep it."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and user.is_staff
+
+
 def preview_moment(request):
     """The moment a staff member previews (the start of the ``as_of`` day in Asia/Shanghai), or None.
 
@@ -33,8 +44,7 @@ def preview_moment(request):
     value = request.GET.get(AS_OF)
     if not value:
         return None
-    user = getattr(request, "user", None)
-    if user is None or not user.is_staff:
+    if not is_staff(request):
         return None
     day = parse_day(value)
     if day is None:

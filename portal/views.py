@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.http import HttpResponse, JsonResponse
@@ -58,6 +59,12 @@ def healthz(request):
         response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: the admin's page, in the editor's language, status 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "admin/locked_out.html", {"minutes": minutes, "title": ""}, status=429)
 
 
 # Error handlers. None of them reads the request body, the session or the database: a request that broke
