@@ -32,3 +32,22 @@ def test_database_and_cache_come_from_the_environment():
                  REDIS_URL="redis://127.0.0.1:6379/0")
     assert result.stdout.split() == ["django.db.backends.postgresql", "portal.cache.ResilientRedisCache",
                                      "False"]
+
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "k" * 20 + "production-like-secret-key-" + "x" * 30, "DJANGO_SECURE": "1",
+              "DJANGO_ALLOWED_HOSTS": "portal.example.org"}
+
+
+def test_check_deploy_with_production_settings_finds_nothing():
+    result = run("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_hsts_is_one_year_with_subdomains_when_secure_and_configurable():
+    code = ("import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; django.setup(); "
+            "from django.conf import settings as s; "
+            "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE)")
+    assert run("-c", code, **PRODUCTION).stdout.split() == ["31536000", "True", "True"]
+    assert run("-c", code, **PRODUCTION, DJANGO_HSTS_SECONDS="600", DJANGO_HSTS_SUBDOMAINS="0").stdout.split() == [
+        "600", "False", "True"]
