@@ -44,7 +44,7 @@ def test_the_content_security_policy_is_strict_on_the_public_site_and_the_admin(
     assert "unsafe" not in policy
 
 
-def test_no_template_uses_hx_on_or_inline_code():
+def test_no_template_has_inline_code_styles_or_handlers():
     import re
     from pathlib import Path
 
@@ -55,3 +55,4 @@ def test_no_template_uses_hx_on_or_inline_code():
         assert not re.search(r"\shx-on", text), template
         assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
         assert not re.search(r"<style|\sstyle=", text), template
+        assert not re.search(r"\son[a-z]+\s*=", text), template  # inline event handlers
