@@ -124,7 +124,7 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "portal"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -150,7 +150,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
