@@ -2,21 +2,14 @@
 guides and questions change only through review, and nothing live is deleted without a trace."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
 from guides.models import FAQ, Guide, GuideSource
 from tests.guides.test_workflow import change_url, guide_form
+from tests.guides.test_workflow import user as member
 
 pytestmark = pytest.mark.django_db
-
-
-def member(name, group):
-    person = get_user_model().objects.create_user(name, password="pw", is_staff=True)
-    person.groups.add(Group.objects.get(name=group))
-    return person
 
 
 @pytest.fixture
