@@ -85,6 +85,7 @@ def test_the_admin_pages_an_editor_uses_report_no_violation(demo_site, browser):
     admin = f"{demo_site.url}/ru/admin"
     for path in ["/", "/parity/", "/guides/guide/", f"/guides/guide/{guide.pk}/change/", "/guides/guide/add/",
                  f"/guides/guide/{guide.pk}/history/", f"/guides/guide/{guide.pk}/history/compare/",
+                 f"/guides/guide/{guide.pk}/history/{guide.history.first().history_id}/",
                  "/guides/faq/", f"/guides/faq/{faq.pk}/change/", "/guides/topic/", "/guides/feedback/",
                  "/calculators/reimbursementrule/", "/calculators/reimbursementrule/add/",
                  "/calculators/reimbursementrule/import/", "/calculators/reimbursementrule/export/",
