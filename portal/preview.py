@@ -9,8 +9,6 @@ ignored, so a public link carrying one gives the same answer as without it.
 import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
 AS_OF = "as_of"
 CHINA = ZoneInfo("Asia/Shanghai")
 FIRST_DAY = datetime.date(2000, 1, 1)
@@ -29,8 +27,9 @@ def parse_day(value):
 def is_staff(request):
     """A logged-in staff member. Without a session cookie the session is never opened, so a reader's page does not
     vary by cookie and a shared cache may keep it."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is None:
+        return False  # no session cookie: reading the key alone does not open the session
     user = getattr(request, "user", None)
     return user is not None and user.is_staff
 

@@ -13,6 +13,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+from guides import feedback
+
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = "The site is briefly unavailable for maintenance or a fault. Please try again in a minute."
 PAGES = [
@@ -43,7 +45,8 @@ def database_down():
     requests += [
         ["ru by accept-language", "get", "/sitemap.xml", {"Accept-Language": "ru"}, None],
         ["json", "get", "/ru/calculators/reimbursement/?region=beijing&cost=1000", {"Accept": "application/json"}, None],
-        ["feedback", "post", "/ru/feedback/", {}, {"page": "/ru/faq/", "useful": "yes"}],
+        ["feedback", "post", "/ru/feedback/", {}, {"page": "/ru/faq/", "useful": "yes",
+                                                  "form_token": feedback.form_token()}],
         ["robots", "get", "/robots.txt", {}, None],
         ["static", "get", "/static/css/site.css", {}, None],
         ["healthz", "get", "/healthz", {}, None],
