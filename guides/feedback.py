@@ -181,7 +181,7 @@ def is_flood(request):
 
     The address is ``portal.client.client_address``: behind a reverse proxy, the header the proxy sets.
     """
-    key = "feedback-flood:" + salted_hmac("guides.feedback.flood", client_address(request),
+    key = "feedback-flood:" + salted_hmac("guides.feedback.flood", client_address(request) or "unknown",
                                           algorithm="sha256").hexdigest()
     cache.add(key, 0, FLOOD_WINDOW)  # starts the one-minute window on the first post
     try:
