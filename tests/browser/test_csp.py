@@ -93,6 +93,7 @@ def test_the_admin_pages_an_editor_uses_report_no_violation(demo_site, browser):
         visit(page, admin + path)
         assert violations(page) == [], (path, violations(page))
     visit(page, f"{admin}/guides/guide/add/")
+    assert page.locator("#id_body_ru").count() == 1, (page.url, page.title())
     page.fill("#id_body_ru", "## Проверка\n\nТекст предпросмотра.")
     page.wait_for_selector(".guide-preview [lang=ru] h2")  # the live preview is htmx, under the policy
     assert violations(page) == []
