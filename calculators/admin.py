@@ -102,14 +102,6 @@ class RuleWorkflowMixin(WorkflowAdminMixin):
     def get_list_filter(self, request):
         return ("status", *super().get_list_filter(request))
 
-    def get_inline_instances(self, request, obj=None):
-        inlines = super().get_inline_instances(request, obj)
-        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
-            for inline in inlines:  # a published rule's bands change through a reviewer too
-                inline.has_add_permission = inline.has_change_permission = inline.has_delete_permission = (
-                    lambda request, obj=None: False)
-        return inlines
-
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         rule = form.instance
@@ -125,6 +117,9 @@ class CheckboxGroupsMixin:
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
+# Regions and population groups are reviewer-only (portal/roles.py): every rule, table and calculator answer hangs
+# on them, a renamed or re-parented region changes live answers at once, and they carry no draft/review status of
+# their own. Editors see them; reviewers change them, and the history records who did what.
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
     """Regions, and the editors' "Rules coverage" page: which years and rules each region has."""

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, pre_save
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +22,12 @@ class GuidesConfig(AppConfig):
         from portal import content_version
 
         content_version.connect()
+
+        from guides.revisions import forget_next_due
+
+        for model in (Guide, FAQ):
+            post_save.connect(forget_next_due, sender=model, dispatch_uid=f"saved-{model.__name__}-next-due")
+            post_delete.connect(forget_next_due, sender=model, dispatch_uid=f"deleted-{model.__name__}-next-due")
 
         from portal.roles import sync_roles_after_migrate
 

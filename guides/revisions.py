@@ -6,14 +6,45 @@ its publish_at has passed, it replaces the live version's content (the
 same URL, the same history) and the copy is removed. Readers are served
 by time, without a cron job: due revisions are applied on the next request
 (``ApplyDueRevisionsMiddleware``) or by whoever calls ``apply_due``.
+
+Exactly once: however many requests (on however many app servers) arrive
+when a revision falls due, ``apply`` first claims the revision with a
+conditional write on its row. Concurrent claims queue on that row's lock
+(on SQLite, on the database's write lock); the first applies and deletes
+the revision, so the others find nothing to claim.
+
+The next due moment, remembered in the shared cache
+---------------------------------------------------
+The middleware does not query the database on every request: the moment
+the next revision falls due is kept in the cache (``NEXT_DUE``), tagged
+with the cache's current ``GENERATION``, and the database is asked again
+only once that moment has passed or no valid entry is found.
+
+Invalidation rule: every save or delete of a guide or FAQ (a revision
+published or scheduled, its publish_at moved, one withdrawn or applied)
+starts a new generation once its transaction has committed
+(``forget_next_due``), on every app server at once since the cache is
+shared. An entry tagged with an older generation is ignored, so a request
+that read the database just before an edit committed can store only an
+entry that nobody will believe. Entries also expire after ``MAX_AGE``,
+which bounds the damage if a process dies between a commit and its
+invalidation. Without the cache (Redis down) every request asks the
+database: two indexed queries, as before the cache existed.
 """
 
+import logging
+import uuid
+
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from guides.models import FAQ, Guide
+from portal import outage
 from portal.workflow import Status
+
+logger = logging.getLogger(__name__)
 
 REVISED_FIELDS = {
     Guide: ["topic", "title_zh", "title_ru", "summary_zh", "summary_ru", "body_zh", "body_ru", "updated_on",
@@ -21,6 +52,10 @@ REVISED_FIELDS = {
     FAQ: ["topic", "question_zh", "question_ru", "answer_zh", "answer_ru", "order", "updated_on", "last_author"],
 }
 APPLIED = "revision-applied"
+
+GENERATION = "revisions:generation"
+NEXT_DUE = "revisions:next-due"
+MAX_AGE = 600  # seconds
 
 
 def start(live, user):
@@ -44,43 +79,100 @@ def start(live, user):
     return copy
 
 
+def is_due(at):
+    return Q(revision_of__isnull=False, status=Status.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=at))
+
+
 def due(model, at=None):
+    return model.objects.filter(is_due(at or timezone.now()))
+
+
+def apply(revision, at=None):
+    """Swap ``revision`` into its live version, exactly once; None when it was applied (or withdrawn) meanwhile."""
+    model = type(revision)
     at = at or timezone.now()
-    return (model.objects.filter(revision_of__isnull=False, status=Status.PUBLISHED)
-            .filter(Q(publish_at__isnull=True) | Q(publish_at__lte=at)))
-
-
-@transaction.atomic
-def apply(revision):
-    live = type(revision).objects.select_for_update().get(pk=revision.revision_of_id)
-    for name in REVISED_FIELDS[type(revision)]:
-        setattr(live, name, getattr(revision, name))
-    live._change_reason = APPLIED
-    live._history_user = revision.last_author
-    live.save()
-    if isinstance(revision, Guide):
-        live.sources.all().delete()
-        revision.sources.update(guide=live)
-    revision.delete()
+    with transaction.atomic():
+        # The claim comes first, so that it waits for any concurrent applier to finish before reading anything.
+        if not model.objects.filter(is_due(at), pk=revision.pk).update(status=F("status")):
+            return None
+        revision = model.objects.get(pk=revision.pk)  # as committed, not as the caller read it earlier
+        live = model.objects.select_for_update().get(pk=revision.revision_of_id)
+        for name in REVISED_FIELDS[model]:
+            setattr(live, name, getattr(revision, name))
+        live._change_reason = APPLIED
+        live._history_user = revision.last_author
+        live.save()
+        if model is Guide:
+            live.sources.all().delete()
+            revision.sources.update(guide=live)
+        revision.delete()
     return live
 
 
 def apply_due(at=None):
+    at = at or timezone.now()
     applied = 0
     for model in REVISED_FIELDS:
         for revision in due(model, at).order_by("publish_at", "pk"):
-            apply(revision)
-            applied += 1
+            if apply(revision, at) is not None:
+                applied += 1
     return applied
 
 
+def earliest_due_moment():
+    """When the first waiting revision falls due (now, for one published without a moment); None if none waits."""
+    moments = []
+    for model in REVISED_FIELDS:
+        waiting = model.objects.filter(revision_of__isnull=False, status=Status.PUBLISHED)
+        first = waiting.order_by(F("publish_at").asc(nulls_first=True)).values_list("pk", "publish_at").first()
+        if first is not None:
+            moments.append(first[1] or timezone.now())
+    return min(moments, default=None)
+
+
+def next_due_moment():
+    """``earliest_due_moment()``, from the cache when it holds a valid entry (see the module's invalidation rule)."""
+    values = cache.get_many([GENERATION, NEXT_DUE])
+    generation, entry = values.get(GENERATION), values.get(NEXT_DUE)
+    if generation is not None and isinstance(entry, tuple) and entry[0] == generation:
+        return entry[1]
+    if generation is None:
+        cache.add(GENERATION, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION)
+    moment = earliest_due_moment()  # read after the generation: an edit committing now makes this entry void
+    if generation is not None:
+        cache.set(NEXT_DUE, (generation, moment), MAX_AGE)
+    return moment
+
+
+def new_generation():
+    cache.set(GENERATION, uuid.uuid4().hex, None)
+
+
+def forget_next_due(**kwargs):
+    """post_save/post_delete receiver for guides and FAQs: a new generation now and once the change is committed.
+
+    The second one is what makes it correct (see the module's docstring); the first one lets the rest of the
+    same transaction (and a test that never commits) see the change too.
+    """
+    new_generation()
+    transaction.on_commit(new_generation)
+
+
 class ApplyDueRevisionsMiddleware:
-    """Before a page is built, swap in the revisions whose moment has come (two indexed queries when none has)."""
+    """Before a page is built, swap in the revisions whose moment has come; one cache read when none has."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(due(model).exists() for model in REVISED_FIELDS):
-            apply_due()
+        try:
+            moment = next_due_moment()
+            if moment is not None and moment <= timezone.now():
+                apply_due()
+        except Exception as error:
+            if not outage.is_database_unavailable(error):
+                raise
+            # The page decides: robots.txt and static files need no database, the others answer 503.
+            logger.warning("Due revisions not checked: the database is unavailable (%s).", error)
         return self.get_response(request)

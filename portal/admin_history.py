@@ -35,6 +35,7 @@ def field_differences(older, newer):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/history_with_compare.html"
+    object_history_list_template = "admin/history_list.html"  # without the inline style the CSP refuses
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name

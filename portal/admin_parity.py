@@ -18,7 +18,7 @@ def parity_view(request):
     return TemplateResponse(request, "admin/parity.html", context)
 
 
-@admin.action(description=gettext_lazy("Confirm both languages say the same"))
+@admin.action(description=gettext_lazy("Confirm both languages say the same"), permissions=["change"])
 def confirm_translation(modeladmin, request, queryset):
     for obj in queryset:
         obj._change_reason = parity.CONFIRMED

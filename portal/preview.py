@@ -24,6 +24,16 @@ def parse_day(value):
     return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
+def is_staff(request):
+    """A logged-in staff member. Without a session cookie the session is never opened, so a reader's page does not
+    vary by cookie and a shared cache may keep it."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is None:
+        return False  # no session cookie: reading the key alone does not open the session
+    user = getattr(request, "user", None)
+    return user is not None and user.is_staff
+
+
 def preview_moment(request):
     """The moment a staff member previews (the start of the ``as_of`` day in Asia/Shanghai), or None.
 
@@ -33,8 +43,7 @@ def preview_moment(request):
     value = request.GET.get(AS_OF)
     if not value:
         return None
-    user = getattr(request, "user", None)
-    if user is None or not user.is_staff:
+    if not is_staff(request):
         return None
     day = parse_day(value)
     if day is None:

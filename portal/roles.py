@@ -1,7 +1,7 @@
 """The two editorial roles and what they may do.
 
 ``editors`` edit guides, FAQs, topics and policy rules; ``reviewers`` may also
-publish. Neither touches users, groups or site settings. A migration creates
+publish, and change regions and population groups. Neither touches users, groups or site settings. A migration creates
 the groups; a post_migrate hook keeps their permissions in step when new
 models (and so new permissions) arrive.
 """
@@ -13,6 +13,9 @@ CONTENT_APPS = ("guides", "calculators")
 EDIT_ACTIONS = ("add", "change", "delete", "view")
 # Feedback is read and cleaned up, never written, by editors.
 READ_ONLY_MODELS = {"feedback"}
+# Reference data every rule and answer hangs on, without a review status of its own: reviewers change it, editors
+# only see it (see calculators/admin.py).
+REVIEWER_ONLY_MODELS = {"region", "populationgroup"}
 
 
 def role_permissions(Permission, ContentType):
@@ -22,7 +25,8 @@ def role_permissions(Permission, ContentType):
             continue  # history is reached through each model's own admin
         for permission in Permission.objects.filter(content_type=content_type):
             action = permission.codename.split("_", 1)[0]
-            if action == "publish":
+            if action == "publish" or (content_type.model in REVIEWER_ONLY_MODELS and action in EDIT_ACTIONS
+                                       and action != "view"):
                 publishing.append(permission)
             elif action in EDIT_ACTIONS and (content_type.model not in READ_ONLY_MODELS or action in ("view", "delete")):
                 editing.append(permission)

@@ -28,3 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
         **DATABASES["default"].get("TEST", {}),  # noqa: F405
         "NAME": unique_test_database_name(DATABASES["default"]["NAME"]),  # noqa: F405
     }
+
+# Tests do not run collectstatic: whitenoise serves straight from the app and project static folders.
+WHITENOISE_USE_FINDERS = True

@@ -7,11 +7,23 @@ moment with ``as_of`` (see ``portal.preview``).
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class StaleEdit(Exception):
+    """Someone else saved the row after this form was opened."""
+
+
+STALE_MESSAGE = _("Someone else saved this page after you opened it. Open it again to see their change, then make "
+                  "yours; nothing of theirs has been overwritten.")
+MISSING_VERSION_MESSAGE = _("This form does not say which version of the page you opened, so it cannot be saved "
+                            "safely. Open the page again and redo your change.")
 
 
 class Status(models.TextChoices):
@@ -44,9 +56,25 @@ class Publishable(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.version = (type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first() or 0) + 1
-        super().save(*args, **kwargs)
+        """Save, bumping the version. With ``_expected_version`` set (the version an editor's form was opened at),
+        the save happens only if the row is still at that version, or raises ``StaleEdit``.
+
+        That check is a conditional UPDATE, so the database decides: of two saves from forms opened at the same
+        version, the second waits on the first one's row lock, then finds the version moved and changes nothing.
+        """
+        if self.pk is None or self._state.adding:
+            return super().save(*args, **kwargs)
+        rows = type(self)._base_manager.using(kwargs.get("using") or self._state.db or "default").filter(pk=self.pk)
+        expected = getattr(self, "_expected_version", None)
+        with transaction.atomic(using=rows.db):
+            if expected is not None:
+                if not rows.filter(version=expected).update(version=expected + 1):
+                    raise StaleEdit
+                self.version = expected + 1
+            else:
+                self.version = (rows.values_list("version", flat=True).first() or 0) + 1
+            super().save(*args, **kwargs)
+        self._expected_version = None
 
     def is_visible(self, at=None):
         at = at or timezone.now()
@@ -92,6 +120,23 @@ class WorkflowAdminMixin:
             readonly += [f.name for f in self.model._meta.fields if f.editable and f.name not in readonly]
         return readonly
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.status == Status.PUBLISHED:
+            # A live guide's sources and a live rule's bands are part of it: they change through a revision or
+            # successor like the rest, for reviewers too (check_publisher sees only the main form's fields).
+            for inline in inlines:
+                inline.has_add_permission = inline.has_change_permission = inline.has_delete_permission = (
+                    lambda request, obj=None: False)
+        return inlines
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take live content offline without review and without a trace in its history. To withdraw
+        # it, a reviewer sets it back to draft (a change recorded in history); then it can be deleted.
+        if obj is not None and obj.status == Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
         model = self.model
@@ -127,7 +172,31 @@ class WorkflowAdminMixin:
             raise PermissionDenied
         if self.content_changed(form) or not change:
             obj.last_author = request.user
+        if change:
+            seen = form.cleaned_data.get("seen_version")
+            if seen is None:  # a form without the field at all (check_not_stale refuses a blank one)
+                raise PermissionDenied
+            obj._expected_version = seen
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusing_stale_edits(super().changeform_view, request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return self._refusing_stale_edits(super().history_form_view, request, object_id, version_id, extra_context)
+
+    def _refusing_stale_edits(self, view, request, *args):
+        try:
+            return view(request, *args)
+        except StaleEdit:
+            # Another save won the race after this form passed validation; everything of this one was rolled
+            # back. Shown again, the form fails check_not_stale and keeps what the editor typed, with the message.
+            pass
+        try:
+            return view(request, *args)
+        except StaleEdit:
+            messages.error(request, STALE_MESSAGE)
+            return HttpResponseRedirect(request.path)
 
 
 def check_publisher(form, model, user, instance):
@@ -156,15 +225,17 @@ def check_publisher(form, model, user, instance):
 
 
 def check_not_stale(form):
-    """Two editors on one page: the second save is refused instead of silently overwriting the first."""
+    """Two editors on one page: the second save is refused instead of silently overwriting the first.
+
+    This read gives the editor the message with the form; the guarantee is the conditional update in
+    ``Publishable.save``, which refuses the save if another one commits between this check and it.
+    """
     instance = form.instance
     if instance.pk is None:
         return
     seen = form.cleaned_data.get("seen_version")
+    if seen is None:
+        raise ValidationError(MISSING_VERSION_MESSAGE, code="no_version")
     current = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True).first()
-    if seen is not None and current is not None and seen != current:
-        raise ValidationError(
-            _("Someone else saved this page after you opened it. Open it again to see their change, then make "
-              "yours; nothing of theirs has been overwritten."),
-            code="stale",
-        )
+    if current is not None and seen != current:
+        raise ValidationError(STALE_MESSAGE, code="stale")

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import segno
 from django import template
@@ -16,9 +17,23 @@ register.filter("month_day", formats.month_day)
 
 
 @register.simple_tag
+def share_link(url, form):
+    """The answer's link with only the calculator's own parameters: anything else in the address is dropped."""
+    parts = urlsplit(url)
+    known = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key in form.fields]
+    return urlunsplit(parts._replace(query=urlencode(known)))
+
+
+@register.simple_tag
 def qr_svg(url, title):
-    """The share link as an inline SVG QR code (residents pass links on through WeChat scans)."""
-    code = segno.make(url, error="m")
+    """The share link as an inline SVG QR code (residents pass links on through WeChat scans).
+
+    "" when the link holds more than a QR code can: the page then says so, and the link itself still works.
+    """
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        return ""
     svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr-code", lineclass=None, omitsize=False)
     return mark_safe(svg)
 

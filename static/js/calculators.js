@@ -31,7 +31,8 @@
       button.addEventListener("click", function () {
         var field = root.querySelector("[data-share-link]") || document.querySelector("[data-share-link]");
         var status = document.querySelector("[data-copy-status]");
-        var url = field ? field.value : window.location.href;
+        // The server's link holds every answer that applies and nothing else; the address bar may hold more.
+        var url = field && field.value ? field.value : window.location.href;
         var done = function () { if (status) { status.textContent = status.dataset.copied || ""; } };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(url).then(done, function () { field.select(); document.execCommand("copy"); done(); });

@@ -4,12 +4,13 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def no_violations(page):
-    page.wait_for_function("!document.querySelector('.htmx-request')")  # check the settled page
+    expect(page.locator(".htmx-request")).to_have_count(0)  # check the settled page
     violations = Axe().run(page).response["violations"]
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
@@ -29,16 +30,16 @@ def test_typing_updates_the_answer_and_the_link_reproduces_it(demo_site, browser
     page.select_option("#id_level", "level3")
     page.fill("#id_date", "2025-06-01")
     page.fill("#id_cost", "50000")
-    page.wait_for_function("amount => document.querySelector('#result').textContent.includes(amount)", arg=first)
+    expect(page.locator("#result")).to_contain_text(first)
     assert page.evaluate("window.__sameDocument") is True  # swapped in place, no page load
     assert re.search(r"cost=50000", page.url) and "region=zhejiang-lishui" in page.url
 
     page.fill("#id_cost", "20000")
-    page.wait_for_function("amount => document.querySelector('#result').textContent.includes(amount)", arg=second)
+    expect(page.locator("#result")).to_contain_text(second)
     assert "cost=20000" in page.url and "level=level3" in page.url  # the other answers are kept
 
     page.click("[data-copy-link]")
-    page.wait_for_function("document.querySelector('[data-copy-status]').textContent.length > 0")
+    expect(page.locator("[data-copy-status]")).not_to_be_empty()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url
     assert no_violations(page) == []
@@ -65,7 +66,7 @@ def test_calculator_works_without_javascript(demo_site, browser):
 def test_bad_input_shows_the_message_beside_the_field_while_typing(demo_site, page):
     page.goto(f"{demo_site.url}/ru/calculators/reimbursement/?region=zhejiang-lishui")
     page.fill("#id_cost", "-5")
-    page.wait_for_function("document.querySelector('#id_cost_error').textContent.trim().length > 0")
+    expect(page.locator("#id_cost_error")).not_to_be_empty()
     assert page.input_value("#id_cost") == "-5"
     assert no_violations(page) == []
 
@@ -100,7 +101,7 @@ def test_a_shared_link_on_a_phone_shows_the_answer_in_the_first_screen_and_asks_
     page.select_option("#id_scheme", "employee")
     page.wait_for_selector("#id_status")  # the question that now applies appears, without a page load
     page.select_option("#id_status", "working")
-    page.wait_for_function("() => location.search.includes('status=working')")
+    page.wait_for_url(re.compile("status=working"))
     assert page.locator("#id_group").count() == 0  # the population group matters only for residents
     assert no_violations(page) == []
     context.close()

@@ -87,14 +87,19 @@ def test_editor_and_reviewer_change_a_rate_for_next_year(demo_site, browser):
     editor.click("input[name=_save]")
     editor.wait_for_selector(".messagelist .success")
 
-    # The editor changes a rule label in Russian only: the parity page flags the Chinese side.
+    # The editor changes a topic's name in Russian only: the parity page flags the Chinese side.
+    # (Regions are reviewer-only: an editor may look at them but not rename them.)
     editor.goto(f"{demo_site.url}/ru/admin/calculators/region/?q=zhejiang-lishui")
     editor.locator("#result_list tbody th a").first.click()
-    editor.fill("#id_name_ru", "Лишуй (Чжэцзян)")
+    assert editor.locator("#id_name_ru").count() == 0
+    from guides.models import Topic
+
+    editor.goto(f"{demo_site.url}/ru/admin/guides/topic/{Topic.objects.get(slug='pay').pk}/change/")
+    editor.fill("#id_name_ru", "Уплата взносов (обновлено)")
     editor.click("input[name=_save]")
     editor.wait_for_selector(".messagelist .success")
     editor.goto(f"{demo_site.url}/ru/admin/parity/")
-    parity_row = editor.locator("tr", has_text="Лишуй (Чжэцзян)")
+    parity_row = editor.locator("tr", has_text="Уплата взносов (обновлено)")
     assert parity_row.locator("td").nth(1).inner_text().strip() != "✓"  # the Chinese column
     assert parity_row.locator("td").nth(2).inner_text().strip() == "✓"
     editor_context.close()
