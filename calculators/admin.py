@@ -8,18 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from calculators import checks, coverage, rules
 from calculators.forms_admin import BandInlineFormSet
+from calculators.admin_import import RuleImportExportMixin
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
     RecurringPaymentWindowResource,
     ReimbursementRuleResource,
-    RuleImportExportMixin,
     SeriousIllnessRuleResource,
     WaitingPolicyResource,
 )
-from portal.admin_history import HistoryAdmin
-from portal.admin_parity import confirm_translation
-from portal.workflow import Status, WorkflowAdminMixin, WorkflowModelForm
+from core.admin_history import HistoryAdmin
+from core.admin_parity import confirm_translation
+from core.admin_workflow import WorkflowAdminMixin, WorkflowModelForm
+from core.workflow import Status
 from calculators.models import (
     CheckCase,
     ContributionStandard,

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from calculators import rules, serializers
+from calculators import rules
 from calculators.engine.contribution import HouseholdMember, calculate_household
 from calculators.engine.deadline import DeadlineCase, calculate_deadline
 from calculators.engine.errors import EngineError
@@ -151,7 +151,6 @@ def contribution(data):
 class CalculatorSpec:
     form_class: type
     compute: object  # cleaned data -> Answer
-    serialize: object  # Answer -> JSON-ready dict (calculators.serializers)
     needs: frozenset = frozenset()  # without any of these, a link only fills in the form (no answer, no errors)
 
 
@@ -159,10 +158,9 @@ class CalculatorSpec:
 PREFILL_ONLY = {"region"}
 
 CALCULATORS = {
-    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, serializers.reimbursement,
-                                    frozenset({"cost"})),
-    "deadline": CalculatorSpec(DeadlineForm, deadline, serializers.deadline),
-    "contribution": CalculatorSpec(ContributionForm, contribution, serializers.contribution),
+    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, frozenset({"cost"})),
+    "deadline": CalculatorSpec(DeadlineForm, deadline),
+    "contribution": CalculatorSpec(ContributionForm, contribution),
 }
 
 # Which form field a missing rule is reported on, per calculator.

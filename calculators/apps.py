@@ -9,7 +9,7 @@ class CalculatorsConfig(AppConfig):
 
     def ready(self):
         from calculators import searchable, tables  # noqa: F401  (tables registers the guide embeds)
-        from portal import content_version
+        from core import content_version
 
         content_version.connect()
         searchable.register()

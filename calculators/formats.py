@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.dateformat import format as date_format
 
-from portal.bilingual import current_language
+from core.bilingual import current_language
 
 NBSP = "\u00a0"
 

@@ -4,7 +4,7 @@ The calculators and the regional tables look rules up many times per page; readi
 database each time cost a query per region of a chain. A ``RuleBook`` is one read of every rule table
 (a dozen queries, whatever the number of rows), after which every lookup is a walk over Python lists.
 
-Kept in this process, keyed by the content version (``portal.content_version``) and the moment's
+Kept in this process, keyed by the content version (``core.content_version``) and the moment's
 settings (``at``, ``include_drafts``):
 
 * a book for "now" is used until the content version changes (any save, delete or fixture load of
@@ -31,8 +31,8 @@ from calculators.models import (
     SeriousIllnessRule,
     WaitingPolicy,
 )
-from portal import content_version
-from portal.workflow import Status
+from core import content_version
+from core.workflow import Status
 
 # Each kind of rule: its model and what to read with its rows.
 KINDS = {
@@ -98,7 +98,7 @@ def read(at, include_drafts):
     by_id = {region.pk: region for region in regions.values()}
     rows = {}
     for kind, (model, related, prefetched) in KINDS.items():
-        queryset = model.objects.seen_at(at, include_drafts=include_drafts)
+        queryset = model.objects.visible(at, include_drafts=include_drafts)
         if related:
             queryset = queryset.select_related(*related)
         queryset = queryset.prefetch_related(*prefetched)

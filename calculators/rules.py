@@ -43,7 +43,7 @@ from django.utils import timezone
 from calculators import rulebook
 from calculators.engine import rules as engine
 from calculators.models import LEVEL_ORDER, EmployeeStatus, Level, Region, Scheme, Visit
-from portal.preview import CHINA
+from core.dates import CHINA
 
 __all__ = [
     "CHINA", "RulesMoment", "viewing", "current", "today", "RuleNotFound", "get_region", "regions",

@@ -5,7 +5,7 @@ result (and the field messages, out of band), and a client that asks for
 ``Accept: application/json`` gets the answer as data.
 
 Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
-(``portal.preview``); everyone else's ``as_of`` is ignored.
+(``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
 from django.http import HttpResponse, JsonResponse
@@ -15,9 +15,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from calculators import answers, calendar, rules, tables
+from calculators import answers, calendar, rules, serializers, tables
 from calculators.models import Region
-from portal.preview import AS_OF, preview_day, preview_moment
+from core.preview import AS_OF, preview_day, preview_moment
 
 
 def wants_json(request):
@@ -37,16 +37,10 @@ def calculate(request, name):
 
 def respond(request, name, form, answer, preview_date=None):
     if wants_json(request):
-        if answer is None:
-            errors = form.errors.get_json_data() if form.is_bound else {
-                "__all__": [{"message": _("Give the calculator's answers as query parameters."), "code": "required"}]
-            }
-            response = JsonResponse({"errors": {k: [e["message"] for e in v] for k, v in errors.items()}}, status=400)
-        else:
-            data = answers.CALCULATORS[name].serialize(answer)
-            if preview_date:
-                data["preview_as_of"] = preview_date.isoformat()
-            response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        data, status = serializers.body(name, form, answer)
+        if preview_date and answer is not None:
+            data["preview_as_of"] = preview_date.isoformat()
+        response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     else:
         context = {"form": form, "answer": answer, "calculator": name, "preview_date": preview_date,
                    "share_url": share_url(request, name, form, answer),

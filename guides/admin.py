@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from guides import rendering, revisions
 from guides.models import FAQ, Guide, GuideSource, Topic
-from portal.admin_history import HistoryAdmin
-from portal.admin_parity import confirm_translation
-from portal.workflow import WorkflowAdminMixin
+from core.admin_history import HistoryAdmin
+from core.admin_parity import confirm_translation
+from core.admin_workflow import WorkflowAdminMixin
 
 
 @admin.action(description=_("Start a revision (the live version stays online until the revision is published)"))

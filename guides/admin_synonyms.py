@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from guides.models import Synonym
-from portal.admin_history import HistoryAdmin
+from core.admin_history import HistoryAdmin
 
 
 @admin.register(Synonym)

@@ -19,7 +19,7 @@ class GuidesConfig(AppConfig):
 
         from guides import admin_synonyms  # noqa: F401  (registers the synonym list in admin)
 
-        from portal import content_version
+        from core import content_version
 
         content_version.connect()
 
@@ -29,6 +29,6 @@ class GuidesConfig(AppConfig):
             post_save.connect(forget_next_due, sender=model, dispatch_uid=f"saved-{model.__name__}-next-due")
             post_delete.connect(forget_next_due, sender=model, dispatch_uid=f"deleted-{model.__name__}-next-due")
 
-        from portal.roles import sync_roles_after_migrate
+        from core.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, sender=self, dispatch_uid="sync-editorial-roles")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from guides import prerender
 from guides.models import FAQ, Topic
-from portal.bilingual import FIELD_SUFFIX
+from core.bilingual import FIELD_SUFFIX
 
 SHOWN_PER_TOPIC = 10
 PER_PAGE = 20

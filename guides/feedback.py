@@ -23,21 +23,18 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import models
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language_from_path
-from django.utils.translation import gettext_lazy as _
 
-from portal.cache import CacheUnavailable
-from portal.client import client_address
-from portal.middleware import strip_control_characters
+from core.cache import CacheUnavailable
+from core.client import client_address
+from core.middleware import strip_control_characters
+from guides.models import COMMENT_MAX_LENGTH, PAGE_MAX_LENGTH, Feedback
 
 logger = logging.getLogger(__name__)
 
-COMMENT_MAX_LENGTH = 1000
-PAGE_MAX_LENGTH = 200
 # A posted page may carry the calculator's answers in its query string; anything longer is not ours.
 POSTED_PAGE_MAX_LENGTH = 2000
 
@@ -46,31 +43,6 @@ FORM_TOKEN_DAYS = 3  # longer than any page is cached, so a cached form still po
 
 FLOOD_LIMIT = 5  # posts per client per window; the next one is refused
 FLOOD_WINDOW = 60  # seconds
-
-
-class Feedback(models.Model):
-    class PageKind(models.TextChoices):
-        GUIDE = "guide", _("guide")
-        FAQ = "faq", _("questions and answers")
-        CALCULATOR = "calculator", _("calculator")
-
-    # Deliberately no IP address, user agent, user or session: feedback is anonymous.
-    page = models.CharField(_("page"), max_length=PAGE_MAX_LENGTH, db_index=True,
-                            help_text=_("The page's address on this site, without the query string."))
-    page_kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, db_index=True)
-    useful = models.BooleanField(_("useful"))
-    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
-
-    class Meta:
-        app_label = "guides"
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("reader feedback")
-        verbose_name_plural = _("reader feedback")
-
-    def __str__(self):
-        return f"{self.page} · {'+' if self.useful else '−'}"
 
 
 # URL names of the pages that ask for feedback, and what kind of page each is.
@@ -179,7 +151,7 @@ def is_flood(request):
     The count lives in the shared cache, so every app server counts the same posts. When that cache
     cannot be reached, each process counts on its own (a looser limit, not none) and says so in the log.
 
-    The address is ``portal.client.client_address``: behind a reverse proxy, the header the proxy sets.
+    The address is ``core.client.client_address``: behind a reverse proxy, the header the proxy sets.
     """
     key = "feedback-flood:" + salted_hmac("guides.feedback.flood", client_address(request) or "unknown",
                                           algorithm="sha256").hexdigest()

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.bilingual import BilingualMixin, LocalizedText, current_language
-from portal.workflow import Publishable, PublishableQuerySet, Status
+from core.bilingual import BilingualMixin, LocalizedText, current_language
+from core.workflow import Publishable, PublishableQuerySet, Status
 
 
 # Derived on save from the texts, so history (which records what editors wrote) leaves them out.
@@ -53,42 +54,16 @@ class Topic(BilingualMixin, models.Model):
         return (self.slug,)
 
 
-class GuideQuerySet(PublishableQuerySet):
-    def published(self, at=None):
-        """What readers see at ``at`` (default now): published, live, and not dated in the future."""
-        at = at or timezone.now()
-        return self.visible(at).filter(revision_of__isnull=True, published_on__lte=timezone.localdate(at))
+class Revisable(BilingualMixin, Publishable):
+    """What guides and FAQs share: a topic, revisions that wait beside the live version, and the search text
+    and snippets derived from the texts on every save (``guides.search``; history leaves them out)."""
 
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+    # Never copied between a revision and its live version: who it is, where it stands, what is derived.
+    NOT_REVISED = {"id", "slug", "status", "publish_at", "revision_of", "version", *DERIVED_SEARCH_FIELDS,
+                   "search_zh", "search_ru"}
 
-
-class Guide(BilingualMixin, Publishable):
-    Status = Status
-    TRANSLATED_FIELDS = ("title", "summary", "body")
-
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="guides", verbose_name=_("topic"))
-    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
-    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
-    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
-    body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
-    body_ru = models.TextField(_("body (Russian, Markdown)"), blank=True)
-    published_on = models.DateField(_("published on"), default=timezone.localdate)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("topic"))
     updated_on = models.DateField(_("last updated"), default=timezone.localdate)
-    policy_year = models.PositiveSmallIntegerField(
-        _("year the text describes"), null=True, blank=True,
-        help_text=_("Only when the text itself states one year's figures. Leave empty when the figures come from "
-                    "the live tables: readers then see the coverage year of the current rules."),
-    )
-    order = models.PositiveSmallIntegerField(_("order within topic"), default=0)
-    is_major_change = models.BooleanField(
-        _("major change"), default=False,
-        help_text=_("Tick when the change matters to readers (a new rule, figure or step). Readers see its note."),
-    )
-    change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
-    change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
     revision_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
         verbose_name=_("revision of"),
@@ -103,6 +78,67 @@ class Guide(BilingualMixin, Publishable):
     snippet_zh = models.TextField(editable=False, blank=True, default="")
     snippet_ru = models.TextField(editable=False, blank=True, default="")
 
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @classmethod
+    def revised_fields(cls):
+        """The fields a revision copies from its live version and gives back to it: every stored field that is
+        not identity, workflow or derived, so a field added to the model is carried without a change here."""
+        return [field.name for field in cls._meta.concrete_fields if field.name not in cls.NOT_REVISED]
+
+    def values_for_revision(self):
+        """What a new revision of this live row starts with."""
+        return {name: getattr(self, name) for name in self.revised_fields()}
+
+    def copy_parts_to(self, revision):
+        """Copy rows that belong to this one (a guide's sources) to a new revision."""
+
+    def take_parts_from(self, revision):
+        """Take over the rows that belong to a revision being applied."""
+
+
+class GuideQuerySet(PublishableQuerySet):
+    def published(self, at=None):
+        """What readers see at ``at`` (default now): published, live, and not dated in the future."""
+        at = at or timezone.now()
+        return self.visible(at).filter(revision_of__isnull=True, published_on__lte=timezone.localdate(at))
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Guide(Revisable):
+    Status = Status
+    TRANSLATED_FIELDS = ("title", "summary", "body")
+
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
+    body_ru = models.TextField(_("body (Russian, Markdown)"), blank=True)
+    published_on = models.DateField(_("published on"), default=timezone.localdate)
+    policy_year = models.PositiveSmallIntegerField(
+        _("year the text describes"), null=True, blank=True,
+        help_text=_("Only when the text itself states one year's figures. Leave empty when the figures come from "
+                    "the live tables: readers then see the coverage year of the current rules."),
+    )
+    order = models.PositiveSmallIntegerField(_("order within topic"), default=0)
+    is_major_change = models.BooleanField(
+        _("major change"), default=False,
+        help_text=_("Tick when the change matters to readers (a new rule, figure or step). Readers see its note."),
+    )
+    change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
+    change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
+
+    # The publication date stays the live guide's own.
+    NOT_REVISED = Revisable.NOT_REVISED | {"published_on"}
+
     objects = GuideQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
 
@@ -115,11 +151,22 @@ class Guide(BilingualMixin, Publishable):
     def __str__(self):
         return self.localized("title").text or self.slug
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("guides:detail", args=[self.slug])
+
+    def values_for_revision(self):
+        # A revision starts without a change note: the note says what the revision itself changes.
+        return {**super().values_for_revision(), "published_on": self.published_on, "is_major_change": False,
+                "change_note_zh": "", "change_note_ru": ""}
+
+    def copy_parts_to(self, revision):
+        for source in self.sources.all():
+            source.pk, source.guide = None, revision
+            source.save()
+
+    def take_parts_from(self, revision):
+        self.sources.all().delete()
+        revision.sources.update(guide=self)
 
     def public_change_notes(self, at=None, records=None):
         """Notes of major changes readers can already see, newest first, each dated when it went live.
@@ -264,31 +311,20 @@ class FAQQuerySet(PublishableQuerySet):
         return self.get(slug=slug)
 
 
-class FAQ(BilingualMixin, Publishable):
+class FAQ(Revisable):
     TRANSLATED_FIELDS = ("question", "answer")
 
     slug = models.SlugField(_("slug"), unique=True, help_text=_("The question's anchor on the FAQ page."))
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs", verbose_name=_("topic"))
     question_zh = models.CharField(_("question (Chinese)"), max_length=300)
     question_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
     answer_zh = models.TextField(_("answer (Chinese, Markdown)"), blank=True)
     answer_ru = models.TextField(_("answer (Russian, Markdown)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
-    revision_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
-        verbose_name=_("revision of"),
-        help_text=_("A revision waits beside the live version and replaces it once it is published."),
-    )
-    search_zh = models.TextField(editable=False, blank=True, default="")
-    search_ru = models.TextField(editable=False, blank=True, default="")
-    search_title_zh = models.TextField(editable=False, blank=True, default="")
-    search_title_ru = models.TextField(editable=False, blank=True, default="")
-    snippet_zh = models.TextField(editable=False, blank=True, default="")
-    snippet_ru = models.TextField(editable=False, blank=True, default="")
     # The answer as HTML, rendered on save (see guides.prerender); live tables are filled in when shown.
     answer_html_zh = models.TextField(editable=False, blank=True, default="")
     answer_html_ru = models.TextField(editable=False, blank=True, default="")
+
+    NOT_REVISED = Revisable.NOT_REVISED | {"answer_html_zh", "answer_html_ru"}
 
     objects = FAQQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, "answer_html_zh", "answer_html_ru"])
@@ -301,9 +337,6 @@ class FAQ(BilingualMixin, Publishable):
 
     def __str__(self):
         return self.localized("question").text or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def anchor(self):
@@ -375,4 +408,30 @@ class Synonym(models.Model):
             raise ValidationError({"same_as": _("This pair is already in the list the other way round.")})
 
 
-from guides.feedback import Feedback  # noqa: E402,F401  (models of the app live in two modules)
+# Reader feedback: "Was this page useful?" (guides.feedback takes the answers in).
+COMMENT_MAX_LENGTH = 1000
+PAGE_MAX_LENGTH = 200
+
+
+class Feedback(models.Model):
+    class PageKind(models.TextChoices):
+        GUIDE = "guide", _("guide")
+        FAQ = "faq", _("questions and answers")
+        CALCULATOR = "calculator", _("calculator")
+
+    # Deliberately no IP address, user agent, user or session: feedback is anonymous.
+    page = models.CharField(_("page"), max_length=PAGE_MAX_LENGTH, db_index=True,
+                            help_text=_("The page's address on this site, without the query string."))
+    page_kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, db_index=True)
+    useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+
+    def __str__(self):
+        return f"{self.page} · {'+' if self.useful else '−'}"

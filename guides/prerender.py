@@ -17,7 +17,7 @@ import re
 from django.utils.safestring import mark_safe
 
 from guides import embeds, rendering
-from portal.bilingual import FIELD_SUFFIX
+from core.bilingual import FIELD_SUFFIX
 
 MARKER = "PORTALLIVEBLOCK{}END"
 MARKER_PARAGRAPH = re.compile(r"<p>PORTALLIVEBLOCK([0-9a-f]+)END</p>")

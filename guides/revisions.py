@@ -37,20 +37,16 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from guides.models import FAQ, Guide
-from portal import outage
-from portal.workflow import Status
+from core import outage
+from core.workflow import Status
 
 logger = logging.getLogger(__name__)
 
-REVISED_FIELDS = {
-    Guide: ["topic", "title_zh", "title_ru", "summary_zh", "summary_ru", "body_zh", "body_ru", "updated_on",
-            "policy_year", "order", "is_major_change", "change_note_zh", "change_note_ru", "last_author"],
-    FAQ: ["topic", "question_zh", "question_ru", "answer_zh", "answer_ru", "order", "updated_on", "last_author"],
-}
+CONTENT = (Guide, FAQ)
 APPLIED = "revision-applied"
 
 GENERATION = "revisions:generation"
@@ -59,32 +55,23 @@ MAX_AGE = 600  # seconds
 
 
 def start(live, user):
-    """A draft copy of ``live`` (with its sources) for ``user`` to edit; the live version stays as it is."""
+    """A draft copy of ``live`` (with what belongs to it) for ``user`` to edit; the live version stays as it is."""
     model = type(live)
     number = model.objects.filter(revision_of=live).count() + 1
     slug = f"{live.slug}-rev{number}"
     while model.objects.filter(slug=slug).exists():
         number += 1
         slug = f"{live.slug}-rev{number}"
-    values = {name: getattr(live, name) for name in REVISED_FIELDS[model]}
-    values.update(last_author=user)
-    if model is Guide:
-        values.update(published_on=live.published_on, is_major_change=False, change_note_zh="", change_note_ru="")
+    values = {**live.values_for_revision(), "last_author": user}
     with transaction.atomic():
         copy = model.objects.create(slug=slug, revision_of=live, status=Status.DRAFT, publish_at=None, **values)
-        if model is Guide:
-            for source in live.sources.all():
-                source.pk, source.guide = None, copy
-                source.save()
+        live.copy_parts_to(copy)
     return copy
 
 
-def is_due(at):
-    return Q(revision_of__isnull=False, status=Status.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=at))
-
-
 def due(model, at=None):
-    return model.objects.filter(is_due(at or timezone.now()))
+    """Revisions readers would see by now: published and due, by the same rule as everything else."""
+    return model.objects.visible(at or timezone.now()).filter(revision_of__isnull=False)
 
 
 def apply(revision, at=None):
@@ -93,18 +80,16 @@ def apply(revision, at=None):
     at = at or timezone.now()
     with transaction.atomic():
         # The claim comes first, so that it waits for any concurrent applier to finish before reading anything.
-        if not model.objects.filter(is_due(at), pk=revision.pk).update(status=F("status")):
+        if not due(model, at).filter(pk=revision.pk).update(status=F("status")):
             return None
         revision = model.objects.get(pk=revision.pk)  # as committed, not as the caller read it earlier
         live = model.objects.select_for_update().get(pk=revision.revision_of_id)
-        for name in REVISED_FIELDS[model]:
+        for name in model.revised_fields():
             setattr(live, name, getattr(revision, name))
         live._change_reason = APPLIED
         live._history_user = revision.last_author
         live.save()
-        if model is Guide:
-            live.sources.all().delete()
-            revision.sources.update(guide=live)
+        live.take_parts_from(revision)
         revision.delete()
     return live
 
@@ -112,7 +97,7 @@ def apply(revision, at=None):
 def apply_due(at=None):
     at = at or timezone.now()
     applied = 0
-    for model in REVISED_FIELDS:
+    for model in CONTENT:
         for revision in due(model, at).order_by("publish_at", "pk"):
             if apply(revision, at) is not None:
                 applied += 1
@@ -122,7 +107,7 @@ def apply_due(at=None):
 def earliest_due_moment():
     """When the first waiting revision falls due (now, for one published without a moment); None if none waits."""
     moments = []
-    for model in REVISED_FIELDS:
+    for model in CONTENT:
         waiting = model.objects.filter(revision_of__isnull=False, status=Status.PUBLISHED)
         first = waiting.order_by(F("publish_at").asc(nulls_first=True)).values_list("pk", "publish_at").first()
         if first is not None:

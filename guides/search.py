@@ -58,8 +58,8 @@ from guides.faq_pages import answer_url
 from guides.models import FAQ, Guide, Synonym
 from guides.rendering import plain_text
 from guides.search_text import CONTROL, Located, index_text, normalize, pattern, tokens
-from portal import content_version
-from portal.bilingual import FIELD_SUFFIX, LocalizedText
+from core import content_version
+from core.bilingual import FIELD_SUFFIX, LocalizedText
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -505,7 +505,7 @@ def total_in(query, language):
 
 def other_language_link(query, language):
     """(language code, URL of the same search there) for the other language of the site."""
-    from portal.bilingual import other_language
+    from core.bilingual import other_language
 
     other = other_language(language)
     with override(other):

@@ -12,9 +12,9 @@ from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
 from guides.models import Feedback, Guide, Topic
-from portal import parity
-from portal.bilingual import current_language
-from portal.preview import is_staff, preview_day, preview_moment
+from core import parity
+from core.bilingual import current_language
+from core.preview import is_staff, preview_day, preview_moment
 
 
 @require_GET
@@ -33,7 +33,7 @@ def guide_detail(request, slug):
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     history = list(guide.history.order_by("history_date", "history_id"))
-    if not request.user.is_staff:
+    if not is_staff(request):  # without opening the session: a reader's page must not vary by cookie
         reads.record_read(guide.slug)
     return render(request, "guides/guide_detail.html", {
         "guide": guide,

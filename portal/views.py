@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from guides.models import Topic
-from portal import outage
+from core import outage
 
 logger = logging.getLogger(__name__)
 

@@ -133,7 +133,7 @@ class Snapshots:
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
-        from portal import content_version
+        from core import content_version
 
         content_version.bump()  # bulk_create sends no signals: whatever was kept must be read afresh
 

@@ -1,12 +1,11 @@
 from decimal import Decimal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import segno
 from django import template
 from django.utils.safestring import mark_safe
 
 from calculators import calendar, formats
-from portal.bilingual import HTML_LANG, current_language
+from core.bilingual import HTML_LANG, current_language
 
 register = template.Library()
 
@@ -14,14 +13,6 @@ register = template.Library()
 register.filter("money", formats.money)
 register.filter("number", formats.number)
 register.filter("month_day", formats.month_day)
-
-
-@register.simple_tag
-def share_link(url, form):
-    """The answer's link with only the calculator's own parameters: anything else in the address is dropped."""
-    parts = urlsplit(url)
-    known = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key in form.fields]
-    return urlunsplit(parts._replace(query=urlencode(known)))
 
 
 @register.simple_tag

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from calculators.bands import BandSpec, validate_bands
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
@@ -18,7 +18,6 @@ from calculators.models import (
     SeriousIllnessRule,
     WaitingPolicy,
     percent_validators,
-    validate_bands,
 )
 
 pytestmark = pytest.mark.django_db

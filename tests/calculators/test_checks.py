@@ -15,7 +15,8 @@ from django.utils import translation
 from django.utils.html import escape
 
 from calculators import checks
-from calculators.models import Calculator, CheckCase, Region, ReimbursementRule, split_share_link
+from calculators.checks import split_share_link
+from calculators.models import Calculator, CheckCase, Region, ReimbursementRule
 
 pytestmark = pytest.mark.django_db
 

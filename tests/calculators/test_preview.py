@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from calculators import rules, tables
 from calculators.models import ContributionStandard, PaymentWindow, PopulationGroup, Region, ReimbursementRule
-from portal.preview import preview_moment
+from core.preview import preview_moment
 
 pytestmark = pytest.mark.django_db
 

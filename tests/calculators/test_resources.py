@@ -14,22 +14,21 @@ from django.utils import translation
 from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
+from calculators.bands import BandSpec, validate_bands
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     ReimbursementRule,
     SeriousIllnessRule,
     WaitingPolicy,
-    validate_bands,
 )
-from portal.workflow import Status
+from core.workflow import Status
+from calculators.import_widgets import StrictDecimalWidget
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
     ReimbursementRuleResource,
     SeriousIllnessRuleResource,
-    StrictDecimalWidget,
     WaitingPolicyResource,
     describe_problems,
     import_problems,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from calculators import rules
 from calculators.models import PaymentWindow, Region, ReimbursementRule
 from calculators.rules import CHINA
-from portal.workflow import Status
+from core.workflow import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from guides.models import FAQ, Guide, GuideSource
+from guides.models import Guide
 from tests.guides.test_workflow import change_url, guide_form
 from tests.guides.test_workflow import user as member
 
@@ -35,7 +35,9 @@ def with_sources(data, guide, *rows):
     data.update({"sources-TOTAL_FORMS": len(rows), "sources-INITIAL_FORMS": existing})
     for index, (source_id, title) in enumerate(rows):
         data.update({f"sources-{index}-id": source_id or "", f"sources-{index}-guide": guide.pk,
-                     f"sources-{index}-order": index + 1, f"sources-{index}-title": title})
+                     f"sources-{index}-order": index + 1, f"sources-{index}-title": title,
+                     f"sources-{index}-title_ru": "Новый источник", f"sources-{index}-issuer_zh": "测试",
+                     f"sources-{index}-issuer_ru": "тест"})
     return data
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from guides.models import Guide
-from portal.content_transfer import CONTENT_APPS
+from core.content_transfer import CONTENT_APPS
 
 
 def every_row():

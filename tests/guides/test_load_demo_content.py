@@ -12,7 +12,7 @@ from django.db import connection
 
 from guides.management.commands import load_demo_content
 from guides.models import FAQ, Guide, GuideSource
-from portal.parity import DEMO_CONTENT, parity_of
+from core.parity import DEMO_CONTENT, parity_of
 
 pytestmark = pytest.mark.django_db
 

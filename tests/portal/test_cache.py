@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from guides import feedback
-from portal.cache import CacheUnavailable, ResilientRedisCache
+from core.cache import CacheUnavailable, ResilientRedisCache
 
 REDIS_UP = "redis://127.0.0.1:6379/7"
 
@@ -23,7 +23,7 @@ def closed_port():
 
 
 def redis_cache(location):
-    return {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": location,
+    return {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": location,
                         "KEY_PREFIX": "portal-tests", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
 
 
@@ -51,14 +51,14 @@ def redis_up():
 
 
 def test_a_down_cache_reads_as_empty_and_drops_writes(redis_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="portal.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         assert cache.get("anything", "default") == "default"
         assert cache.set("key", 1) is None and cache.add("key", 1) is False
         assert cache.get_many(["a", "b"]) == {}
         with pytest.raises(CacheUnavailable):
             cache.incr("counter")
     assert not cache.available
-    assert len([r for r in caplog.records if r.name == "portal.cache"]) == 1  # once per retry window, not per call
+    assert len([r for r in caplog.records if r.name == "core.cache"]) == 1  # once per retry window, not per call
 
 
 @pytest.mark.django_db

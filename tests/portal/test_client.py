@@ -1,6 +1,6 @@
 """The client's address comes from the proxy's header when one is configured, and only from it."""
 
-from portal.client import client_address
+from core.client import client_address
 
 
 def test_without_a_proxy_header_the_connection_address_is_the_client(rf, settings):

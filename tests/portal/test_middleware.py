@@ -18,7 +18,7 @@ def test_a_nul_in_a_calculator_parameter_is_not_a_server_error(client):
 
 
 def test_tabs_and_line_breaks_are_kept(rf):
-    from portal.middleware import StripControlCharactersMiddleware
+    from core.middleware import StripControlCharactersMiddleware
 
     seen = {}
     middleware = StripControlCharactersMiddleware(lambda request: seen.setdefault("q", request.GET.getlist("q")))

@@ -4,7 +4,7 @@ import pytest
 from django.utils import translation
 
 from guides.models import Guide
-from portal import parity
+from core import parity
 
 pytestmark = pytest.mark.django_db
 

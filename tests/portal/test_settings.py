@@ -36,7 +36,7 @@ def test_database_and_cache_come_from_the_environment():
             "print(s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.DEBUG)")
     result = run("-c", code, DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@127.0.0.1:5432/db",
                  REDIS_URL="redis://127.0.0.1:6379/0")
-    assert result.stdout.split() == ["django.db.backends.postgresql", "portal.cache.ResilientRedisCache",
+    assert result.stdout.split() == ["django.db.backends.postgresql", "core.cache.ResilientRedisCache",
                                      "False"]
 
 

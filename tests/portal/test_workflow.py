@@ -11,7 +11,7 @@ from django.utils import translation
 
 from guides.admin import GuideAdmin
 from guides.models import Guide
-from portal.workflow import MISSING_VERSION_MESSAGE, STALE_MESSAGE, StaleEdit
+from core.workflow import MISSING_VERSION_MESSAGE, STALE_MESSAGE, StaleEdit
 from tests.guides.test_workflow import change_url, guide_form
 
 

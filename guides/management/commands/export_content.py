@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, CommandError, call_command
 
-from portal.content_transfer import CONTENT_APPS
+from core.content_transfer import CONTENT_APPS
 
 
 class Command(BaseCommand):

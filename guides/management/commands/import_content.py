@@ -1,7 +1,7 @@
 from django.core.management import BaseCommand, call_command
 from django.db import transaction
 
-from portal.content_transfer import ensure_users
+from core.content_transfer import ensure_users
 
 
 class Command(BaseCommand):

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from portal.parity import DEMO_CONTENT
+from core.parity import DEMO_CONTENT
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 # Topics before the guides and FAQs that belong to them; policy rules before the guides that embed their tables.

@@ -8,16 +8,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from calculators.templatetags.calculator_tags import qr_svg, share_link
+from calculators.templatetags.calculator_tags import qr_svg
 
 FORM = SimpleNamespace(fields={"region": None, "cost": None, "date": None})
 TOO_LONG = "This link is too long for a QR code. Copy the link and send it instead."
-
-
-def test_share_link_drops_parameters_the_calculator_does_not_know():
-    link = share_link("https://example.org/ru/calculators/reimbursement/?region=beijing&utm_source=x&cost=10"
-                      "&date=&as_of=2030-01-01", FORM)
-    assert link == "https://example.org/ru/calculators/reimbursement/?region=beijing&cost=10&date="
 
 
 def test_qr_code_of_an_ordinary_link_is_an_inline_svg():

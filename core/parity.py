@@ -11,20 +11,12 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from portal.bilingual import FIELD_SUFFIX
+from core.bilingual import FIELD_SUFFIX
 
 CONFIRMED = "translation-confirmed"
 # Written by ``manage.py load_demo_content``: the fixtures hold both languages, written together.
 DEMO_CONTENT = "demo-content"
 LANGUAGES = tuple(FIELD_SUFFIX)  # ("zh-hans", "ru")
-
-
-def translated_models():
-    from calculators.models import PopulationGroup, Region
-    from guides.models import FAQ, Guide, Topic
-
-    return {Topic: ("name", "description"), Guide: ("title", "summary", "body"), FAQ: ("question", "answer"),
-            Region: ("name",), PopulationGroup: ("name",)}
 
 
 @dataclass
@@ -96,15 +88,6 @@ def parity_of(objects, names):
     for obj in objects:
         result.append(Parity(obj, missing_languages(obj, names), stale_languages_from(records[obj.pk], names)))
     return result
-
-
-def report():
-    """Every translated object that needs an editor's attention, grouped by model."""
-    groups = []
-    for model, names in translated_models().items():
-        rows = [p for p in parity_of(model._default_manager.all(), names) if not p.ok]
-        groups.append((model._meta.verbose_name_plural, rows))
-    return groups
 
 
 def stale_for_reader(obj, names, language, records=None):

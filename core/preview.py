@@ -7,21 +7,10 @@ ignored, so a public link carrying one gives the same answer as without it.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
+
+from core.dates import CHINA, parse_day
 
 AS_OF = "as_of"
-CHINA = ZoneInfo("Asia/Shanghai")
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2100, 12, 31)
-
-
-def parse_day(value):
-    """``YYYY-MM-DD`` between 2000 and 2100 -> date; anything else -> None."""
-    try:
-        day = datetime.datetime.strptime((value or "").strip(), "%Y-%m-%d").date()
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def is_staff(request):
