@@ -232,12 +232,15 @@ class ContributionStandardAdmin(RuleImportExportMixin, RuleWorkflowMixin, Histor
     )
 
 
-class ReimbursementBandInline(admin.TabularInline):
-    model = ReimbursementBand
+class BandInline(admin.TabularInline):
     formset = BandInlineFormSet
     fields = ("lower", "upper", "ratio")
     extra = 1
     verbose_name = _("band")
+
+
+class ReimbursementBandInline(BandInline):
+    model = ReimbursementBand
     verbose_name_plural = _("bands of the cost above the deductible (the first starts at 0)")
 
 
@@ -261,12 +264,8 @@ class ReimbursementRuleAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAd
     )
 
 
-class SeriousIllnessBandInline(admin.TabularInline):
+class SeriousIllnessBandInline(BandInline):
     model = SeriousIllnessBand
-    formset = BandInlineFormSet
-    fields = ("lower", "upper", "ratio")
-    extra = 1
-    verbose_name = _("band")
     verbose_name_plural = _("bands of the patient's own yearly burden (the first starts at the deductible)")
 
 

@@ -9,7 +9,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from calculators.resources import describe_problems
+from calculators.import_report import describe_problems
 
 #: The file formats the rule admins offer, for import and export alike.
 RULE_FILE_FORMATS = [base_formats.CSV, base_formats.XLSX]

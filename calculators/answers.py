@@ -18,7 +18,7 @@ from calculators.engine.errors import EngineError
 from calculators.engine.reimbursement import ReimbursementCase, calculate_reimbursement
 from calculators.engine.steps import steps_with
 from calculators.forms import ContributionForm, DeadlineForm, ReimbursementForm
-from calculators.models import Scheme
+from calculators.choices import Scheme
 
 
 @dataclass

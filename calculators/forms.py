@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from calculators import rules
 from calculators.engine.codes import Enrolment
-from calculators.models import EmployeeStatus, Level, Scheme, Visit
+from calculators.choices import EmployeeStatus, Level, Scheme, Visit
 
 MAX_COST = Decimal("100000000")  # a hundred million yuan: beyond any real bill, and safe for Decimal maths
 FIRST_YEAR = 2000

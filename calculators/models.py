@@ -1,16 +1,9 @@
 """Policy rules as editors keep them: one row per rule, each with its source.
 
-The views never read these rows directly: ``calculators.rules`` picks the rows for one case (walking a
-region's chain up to ``national``) and turns them into the engine's frozen dataclasses
-(``calculators.engine.rules``). What every rule shares (region, source, review workflow, natural key,
-refusing two rules in force for one case) is in ``calculators.rule_base``; bands in ``calculators.bands``.
-
-A draft successor may sit beside the published row it will replace, so the "one rule in force for the
-same case" checks (validation and the database's unique constraints) compare a row only with rows of the
-*same status*. Natural keys end with the status for the same reason.
-
-``CheckCase`` stores a calculator's inputs (a resident's share link, reduced to its query string) and the
-answer's expected key figures; ``calculators.checks`` runs them.
+``calculators.rules`` reads these rows for one case and turns them into the engine's dataclasses; what
+every rule shares is in ``calculators.rule_base``, bands in ``calculators.bands``. A draft successor may sit
+beside the published row it will replace, so "one rule for the same case" (validation, unique constraints,
+natural keys) is per status. ``CheckCase``: a calculator question with its known answer (``calculators.checks``).
 """
 
 import calendar
@@ -26,54 +19,39 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from calculators.bands import Band, BandedRule
-from calculators.engine import codes
+from calculators.check_links import validate_case
+from calculators.choices import Calculator, DeductiblePer, EmployeeStatus, LateCover, Level, Scheme, Visit
 from calculators.rule_base import (
-    OPEN_START, Rule, SlugQuerySet, Validity, money_field, percent_validators, validity_text, year_validators,
+    OPEN_START,
+    Rule,
+    Validity,
+    money_field,
+    percent_validators,
+    validity_text,
+    year_validators,
 )
-from core.bilingual import BilingualMixin
-from core.dates import FIRST_YEAR, LAST_YEAR
-
-
-class NamedQuerySet(models.QuerySet):
-    def get_by_natural_key(self, name):
-        return self.get(name=name)
-
+from core.dates import FIRST_YEAR, LAST_YEAR, day_in_year
+from core.named import Named
 
 # ---------------------------------------------------------------------------
 # Regions and population groups
 
 
-class Region(BilingualMixin, models.Model):
+class Region(Named):
     """A pooling area: a city, a province or municipality, or ``national`` (the general rules)."""
 
-    TRANSLATED_FIELDS = ("name",)
-
-    slug = models.SlugField(
-        _("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens.")
-    )
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
         verbose_name=_("parent region"),
         help_text=_("Where to look for a rule this region does not set: a city's province, a province's "
                     "national rules. Empty only for the national rules."),
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-
-    def __str__(self):
-        return self.localized("name").text or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
 
     def chain(self):
         """[self, parent, ..., national]: where to look for a rule, nearest first."""
@@ -99,71 +77,14 @@ class Region(BilingualMixin, models.Model):
             )})
 
 
-class PopulationGroup(BilingualMixin, models.Model):
+class PopulationGroup(Named):
     """Who pays what: ordinary residents, 低保 recipients, people in extreme poverty (特困), ..."""
 
-    TRANSLATED_FIELDS = ("name",)
-
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Latin letters, digits and hyphens."))
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    objects = SlugQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("population group")
         verbose_name_plural = _("population groups")
-
-    def __str__(self):
-        return self.localized("name").text or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
-
-
-# ---------------------------------------------------------------------------
-# Choices
-
-
-class Scheme(models.TextChoices):
-    RESIDENT = "resident", _("residents' insurance")
-    EMPLOYEE = "employee", _("employees' insurance")
-
-
-class EmployeeStatus(models.TextChoices):
-    NONE = "", _("not applicable (residents)")
-    WORKING = "working", _("in work")
-    RETIRED = "retired", _("retired")
-
-
-class Visit(models.TextChoices):
-    INPATIENT = "inpatient", _("inpatient")
-    OUTPATIENT = "outpatient", _("general outpatient")
-    CHRONIC = "chronic", _("chronic-disease outpatient")
-    SPECIAL = "special", _("special-disease outpatient")
-
-
-class Level(models.TextChoices):
-    GRASSROOTS = "grassroots", _("primary care (community, township)")
-    LEVEL1 = "level1", _("level 1 hospital")
-    LEVEL2 = "level2", _("level 2 hospital")
-    LEVEL3 = "level3", _("level 3 hospital")
-
-
-LEVEL_ORDER = {value: index for index, value in enumerate(Level.values)}
-
-
-class DeductiblePer(models.TextChoices):
-    ADMISSION = codes.DeductiblePer.ADMISSION, _("per admission")
-    YEAR = codes.DeductiblePer.YEAR, _("per year")
-
-
-class LateCover(models.TextChoices):
-    AFTER_WAITING = codes.LateCover.AFTER_WAITING, _("late payers are covered after a waiting period")
-    YEAR_START = codes.LateCover.YEAR_START, _("late payers are covered from 1 January")
 
 
 # ---------------------------------------------------------------------------
@@ -192,11 +113,10 @@ class PaymentWindow(Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug", "-coverage_year"]
         verbose_name = _("payment window")
         verbose_name_plural = _("payment windows")
-        permissions = [("publish_paymentwindow", _("Can publish payment windows"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "coverage_year", "status"], name="calculators_paymentwindow_one_per_year",
@@ -210,38 +130,26 @@ class PaymentWindow(Rule):
     def clean(self):
         super().clean()
         errors = {}
-        year_ok = self.coverage_year is not None and FIRST_YEAR <= self.coverage_year <= LAST_YEAR
         if self.start and self.end and self.start >= self.end:
             errors["end"] = _("The centralized period must end after it starts.")
         if self.end and self.late_deadline and self.late_deadline <= self.end:
-            errors["late_deadline"] = _(
-                "The late payment deadline must come after the centralized period ends."
-            )
-        if year_ok:
-            year_end = datetime.date(self.coverage_year, 12, 31)
-            if self.end and self.end > year_end and "end" not in errors:
-                errors["end"] = ValidationError(
+            errors["late_deadline"] = _("The late payment deadline must come after the centralized period ends.")
+        if self.coverage_year is not None and FIRST_YEAR <= self.coverage_year <= LAST_YEAR:
+            year_end = {"date": datetime.date(self.coverage_year, 12, 31)}
+            if self.end and self.end > year_end["date"]:
+                errors.setdefault("end", ValidationError(
                     _("The centralized period cannot end after the coverage year does (%(date)s)."),
-                    code="after_year", params={"date": year_end.isoformat()},
-                )
-            if self.late_deadline and self.late_deadline > year_end and "late_deadline" not in errors:
-                errors["late_deadline"] = ValidationError(
+                    code="after_year", params=year_end))
+            if self.late_deadline and self.late_deadline > year_end["date"]:
+                errors.setdefault("late_deadline", ValidationError(
                     _("The late payment deadline cannot be after the coverage year ends (%(date)s)."),
-                    code="after_year", params={"date": year_end.isoformat()},
-                )
+                    code="after_year", params=year_end))
             if self.start and self.start.year < self.coverage_year - 1:
                 errors["start"] = ValidationError(
-                    _("Payment for coverage year %(year)s cannot start before %(earliest)s."),
-                    code="too_early",
-                    params={"year": self.coverage_year, "earliest": f"{self.coverage_year - 1}-01-01"},
-                )
+                    _("Payment for coverage year %(year)s cannot start before %(earliest)s."), code="too_early",
+                    params={"year": self.coverage_year, "earliest": f"{self.coverage_year - 1}-01-01"})
         if errors:
             raise ValidationError(errors)
-
-
-def day_in_year(year, month, day):
-    """``month``/``day`` in ``year``; 29 February becomes 28 February outside leap years."""
-    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
 class RecurringPaymentWindow(Rule):
@@ -278,11 +186,10 @@ class RecurringPaymentWindow(Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug"]
         verbose_name = _("usual payment period")
         verbose_name_plural = _("usual payment periods")
-        permissions = [("publish_recurringpaymentwindow", _("Can publish usual payment periods"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "status"], name="calculators_recurringwindow_one_per_region",
@@ -355,11 +262,10 @@ class WaitingPolicy(Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug"]
         verbose_name = _("waiting-period policy")
         verbose_name_plural = _("waiting-period policies")
-        permissions = [("publish_waitingpolicy", _("Can publish waiting-period policies"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "status"], name="calculators_waitingpolicy_one_per_region",
@@ -403,11 +309,10 @@ class ContributionStandard(Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug", "-coverage_year", "group__order"]
         verbose_name = _("contribution standard")
         verbose_name_plural = _("contribution standards")
-        permissions = [("publish_contributionstandard", _("Can publish contribution standards"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["region", "coverage_year", "group", "status"],
@@ -492,12 +397,11 @@ class ReimbursementRule(BandedRule, Validity, Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug", "-coverage_year", "scheme", "employee_status", "visit",
                     "tier", "level", "valid_from"]
         verbose_name = _("reimbursement rule")
         verbose_name_plural = _("reimbursement rules")
-        permissions = [("publish_reimbursementrule", _("Can publish reimbursement rules"))]
         constraints = [
             models.UniqueConstraint(
                 F("region"), F("coverage_year"), F("scheme"), F("employee_status"),
@@ -542,11 +446,6 @@ class ReimbursementBand(Band):
         verbose_name = _("reimbursement band")
         verbose_name_plural = _("reimbursement bands")
 
-    def natural_key(self):
-        return super().natural_key()
-
-    natural_key.dependencies = ["calculators.reimbursementrule"]
-
 
 # ---------------------------------------------------------------------------
 # Serious-illness insurance
@@ -584,11 +483,10 @@ class SeriousIllnessRule(BandedRule, Validity, Rule):
 
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(Rule.Meta):
         ordering = ["region__order", "region__slug", "-coverage_year", "valid_from"]
         verbose_name = _("serious-illness rule")
         verbose_name_plural = _("serious-illness rules")
-        permissions = [("publish_seriousillnessrule", _("Can publish serious-illness rules"))]
         constraints = [
             models.UniqueConstraint(
                 F("region"), F("coverage_year"), Coalesce("valid_from", Value(OPEN_START)), F("status"),
@@ -626,20 +524,14 @@ class SeriousIllnessBand(Band):
         verbose_name = _("serious-illness band")
         verbose_name_plural = _("serious-illness bands")
 
-    def natural_key(self):
-        return super().natural_key()
-
-    natural_key.dependencies = ["calculators.seriousillnessrule"]
-
 
 # ---------------------------------------------------------------------------
 # Check cases
 
 
-class Calculator(models.TextChoices):
-    REIMBURSEMENT = "reimbursement", _("reimbursement")
-    DEADLINE = "deadline", _("payment deadline and cover start")
-    CONTRIBUTION = "contribution", _("household contribution")
+class CheckCaseQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
 
 
 class CheckCase(models.Model):
@@ -664,7 +556,7 @@ class CheckCase(models.Model):
         help_text=_("When an editor last checked the expected answer."),
     )
 
-    objects = NamedQuerySet.as_manager()
+    objects = CheckCaseQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -679,7 +571,5 @@ class CheckCase(models.Model):
         return (self.name,)
 
     def clean(self):
-        from calculators.checks import validate_case  # the check cases' own rules: what a link and an answer are
-
         super().clean()
         validate_case(self)

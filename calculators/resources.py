@@ -1,29 +1,17 @@
 """Bulk import and export of the rule tables (django-import-export), as CSV or XLSX.
 
-One resource per rule table. A file round-trips: its columns are the model's field names, regions and
-groups are written as their slugs, dates as YYYY-MM-DD, amounts and ratios with a dot and no
-thousands separators, and a banded rule's bands as one ``bands`` column::
+A file round-trips: its columns are the model's field names (``resource_for``), regions and groups are
+slugs, dates YYYY-MM-DD, amounts and ratios with a dot and no thousands separators, and a banded rule's
+bands one ``bands`` column (``0-100000:70; 100000-:80``). Rows are matched to saved rules by their natural
+key, status included, so importing an export again changes nothing and a changed figure updates its rule.
 
-    0-100000:70; 100000-:80      (lower-upper:ratio; an empty upper end for the last band)
+An import is all or nothing: every row goes through the model's ``full_clean()`` (the admin form's
+validation, overlaps included) and a banded rule's bands through ``validate_bands``; an unknown column
+refuses the file before any row is read; anything refused rolls the whole import back, dry run or not. An
+import through the admin cannot publish: changes come in as drafts or rows in review.
 
-Rows are matched to saved rules by their natural key (``import_id_fields``), so importing an export
-again changes nothing (every row is reported unchanged) and a changed figure updates its rule.
-
-An import is all or nothing. Every row goes through the model's ``full_clean()`` -- the same
-validation as the admin form, overlaps between rules included -- and a banded rule's bands through
-its ``validate_bands``; a refused row is reported with its number, the column and the reason. A file
-with a column this table does not have is refused before any row is read. If anything is refused,
-the whole import is rolled back, dry run or not.
-
-Every rule row has a review status (draft, review, published) and the status is part of its natural
-key, so it is a column too: a draft successor and the published row it will replace are two rows of
-the file. An import through the admin cannot publish: a row that would add or change a published
-rule is refused, so changes come in as drafts or rows in review and a reviewer publishes them in the
-admin, as for a change made in a form. (``publish_at`` is set when publishing, in the admin; it is not
-a column.)
-
-Values are read by ``calculators.import_widgets``, the bands column by ``calculators.import_bands``; the admin
-side (the dry-run page, the confirm step) is ``calculators.admin_import``.
+Values are read by ``calculators.import_widgets``, the bands column by ``calculators.import_bands``; the
+admin side (the dry-run page, the confirm step) is ``calculators.admin_import``.
 """
 
 
@@ -38,10 +26,15 @@ from import_export.fields import Field
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Error
 
-from calculators.bands import validate_bands
+from calculators.bands import BandedRule, validate_bands
 from calculators.import_bands import IMPORTED_BANDS, BandsField
 from calculators.import_widgets import (
-    UNKNOWN_GROUP, UNKNOWN_REGION, IsoDateWidget, SlugForeignKeyWidget, SlugManyToManyWidget, StrictDecimalWidget,
+    UNKNOWN_GROUP,
+    UNKNOWN_REGION,
+    IsoDateWidget,
+    SlugForeignKeyWidget,
+    SlugManyToManyWidget,
+    StrictDecimalWidget,
     StrictIntegerWidget,
 )
 from calculators.models import (
@@ -54,11 +47,12 @@ from calculators.models import (
     SeriousIllnessRule,
     WaitingPolicy,
 )
+from calculators.rule_base import RuleSource
 from core.workflow import Status
 
-SOURCE_COLUMNS = ("source_title", "source_title_zh", "source_title_ru", "source_issuer", "source_issuer_ru",
-                  "source_document_number", "source_url", "source_note_zh", "source_note_ru", "is_example",
-                  "year_assumed", "checked_on")
+SOURCE_COLUMNS = tuple(field.name for field in RuleSource._meta.fields)
+NOT_COLUMNS = {"id", "publish_at"}  # set when publishing, in the admin
+UNKNOWN_SLUG = {Region: UNKNOWN_REGION, PopulationGroup: UNKNOWN_GROUP}
 
 BAND_FIELD = _("Band %(number)s, %(field)s: %(message)s")
 REPEATED_ROW = _("This row repeats row %(row)s: both are for the same %(columns)s. A file can hold each "
@@ -327,128 +321,34 @@ class BandedRuleResource(RuleResource):
                     instance.set_bands(specs)
 
 
-def region_field():
-    return Field(attribute="region", column_name="region",
-                 widget=SlugForeignKeyWidget(Region, UNKNOWN_REGION))
+def resource_for(model):
+    """The resource of one rule table, derived from the model: the columns are its case fields and the status
+    (the natural key, which finds the saved row), then its figures in the model's order, the bands of a
+    banded rule, then the source. Regions and groups are read and written as slugs."""
+    related = {}
+    for field in model._meta.fields + model._meta.many_to_many:
+        if field.is_relation and field.related_model in UNKNOWN_SLUG:
+            widget = SlugManyToManyWidget if field.many_to_many else SlugForeignKeyWidget
+            related[field.name] = Field(attribute=field.name, column_name=field.name,
+                                        widget=widget(field.related_model, UNKNOWN_SLUG[field.related_model]))
+    key = [*model.case_fields, "status"]
+    figures = [field.name for field in model._meta.fields + model._meta.many_to_many
+               if field.editable and field.name not in {*key, *SOURCE_COLUMNS, *NOT_COLUMNS}]
+    banded = issubclass(model, BandedRule)
+    meta = type("Meta", (), {"model": model, "import_id_fields": key, "name": model._meta.verbose_name_plural,
+                             "fields": (*key, *figures, *(("bands",) if banded else ()), *SOURCE_COLUMNS)})
+    base = BandedRuleResource if banded else RuleResource
+    return type(base)(f"{model.__name__}Resource", (base,), {
+        "__module__": __name__, "Meta": meta, **related,
+        "export_select_related": tuple(field.name for field in model._meta.fields if field.name in related),
+        "export_prefetch_related": (*base.export_prefetch_related,
+                                    *(field.name for field in model._meta.many_to_many)),
+    })
 
 
-def group_field(name):
-    return Field(attribute=name, column_name=name,
-                 widget=SlugForeignKeyWidget(PopulationGroup, UNKNOWN_GROUP))
-
-
-def groups_field(name):
-    return Field(attribute=name, column_name=name,
-                 widget=SlugManyToManyWidget(PopulationGroup, UNKNOWN_GROUP))
-
-
-class PaymentWindowResource(RuleResource):
-    region = region_field()
-
-    class Meta:
-        model = PaymentWindow
-        fields = ("region", "coverage_year", "status", "start", "end", "late_deadline", "late_cover",
-                  *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "status"]
-        name = PaymentWindow._meta.verbose_name_plural
-
-
-class RecurringPaymentWindowResource(RuleResource):
-    region = region_field()
-
-    class Meta:
-        model = RecurringPaymentWindow
-        fields = ("region", "status", "first_year", "start_month", "start_day", "end_month", "end_day",
-                  "ends_in_coverage_year", "late_cover", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "status"]
-        name = RecurringPaymentWindow._meta.verbose_name_plural
-
-
-class WaitingPolicyResource(RuleResource):
-    region = region_field()
-    exempt_groups = groups_field("exempt_groups")
-    export_prefetch_related = ("exempt_groups",)
-
-    class Meta:
-        model = WaitingPolicy
-        fields = ("region", "status", "valid_from", "fixed_months", "months_per_gap_year", "free_gap_years",
-                  "months_removed_per_repaid_year", "long_gap_years", "long_gap_min_months", "exempt_groups",
-                  "newborn_days", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "status"]
-        name = WaitingPolicy._meta.verbose_name_plural
-
-
-class ContributionStandardResource(RuleResource):
-    region = region_field()
-    group = group_field("group")
-    export_select_related = ("region", "group")
-
-    class Meta:
-        model = ContributionStandard
-        fields = ("region", "coverage_year", "group", "status", "individual", "subsidy", "subsidy_is_minimum",
-                  "late_individual", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "group", "status"]
-        name = ContributionStandard._meta.verbose_name_plural
-
-
-class ReimbursementRuleResource(BandedRuleResource):
-    region = region_field()
-
-    class Meta:
-        model = ReimbursementRule
-        fields = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
-                  "valid_from", "status", "valid_until", "deductible", "deductible_per", "deductible_per_assumed",
-                  "annual_limit", "supplementary_above_limit", "signed_bonus", "mountain_bonus", "bands",
-                  *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
-                            "valid_from", "status"]
-        name = ReimbursementRule._meta.verbose_name_plural
-
-
-class SeriousIllnessRuleResource(BandedRuleResource):
-    region = region_field()
-    reduced_groups = groups_field("reduced_groups")
-    export_prefetch_related = ("bands", "reduced_groups")
-
-    class Meta:
-        model = SeriousIllnessRule
-        fields = ("region", "coverage_year", "valid_from", "status", "valid_until", "deductible",
-                  "reduced_deductible", "reduced_groups", "annual_cap", "bands", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "valid_from", "status"]
-        name = SeriousIllnessRule._meta.verbose_name_plural
-
-
-# ---------------------------------------------------------------------------
-# Reading a result
-
-
-def import_problems(result):
-    """Every refusal in an import result as (row number or None, column or None, message).
-
-    Row numbers count data rows from 1, as the admin's import page shows them (the header is not a row).
-    """
-    problems = [(None, None, force_str(error.error)) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        problems.extend((number, None, force_str(error.error)) for error in errors)
-    for invalid in result.invalid_rows:
-        for column, messages_ in invalid.error_dict.items():
-            column = None if column == NON_FIELD_ERRORS else column
-            problems.extend((invalid.number, column, force_str(message)) for message in messages_)
-    return sorted(problems, key=lambda problem: (problem[0] or 0))
-
-
-ROW_COLUMN_PROBLEM = _("Row %(row)s, %(column)s: %(message)s")
-ROW_PROBLEM = _("Row %(row)s: %(message)s")
-
-
-def describe_problems(result):
-    """The refusals as sentences, each naming its row and column."""
-    lines = []
-    for row, column, message in import_problems(result):
-        if row is None:
-            lines.append(message)
-        elif column is None:
-            lines.append(str(ROW_PROBLEM % {"row": row, "message": message}))
-        else:
-            lines.append(str(ROW_COLUMN_PROBLEM % {"row": row, "column": column, "message": message}))
-    return lines
+PaymentWindowResource = resource_for(PaymentWindow)
+RecurringPaymentWindowResource = resource_for(RecurringPaymentWindow)
+WaitingPolicyResource = resource_for(WaitingPolicy)
+ContributionStandardResource = resource_for(ContributionStandard)
+ReimbursementRuleResource = resource_for(ReimbursementRule)
+SeriousIllnessRuleResource = resource_for(SeriousIllnessRule)

@@ -59,11 +59,6 @@ def validity_text(valid_from, valid_until):
     return "—"
 
 
-class SlugQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class RuleQuerySet(PublishableQuerySet):
     def get_by_natural_key(self, *key):
         """The row for ``case_fields`` values (slugs for regions and groups, ISO text for dates), then an
@@ -158,7 +153,7 @@ class Rule(Publishable, RuleSource):
 
     objects = RuleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         abstract = True
 
     def natural_key(self):
@@ -238,3 +233,8 @@ class Validity(models.Model):
     @property
     def validity(self):
         return validity_text(self.valid_from, self.valid_until)
+
+    def in_force_on(self, day):
+        """Whether the validity (empty = open) contains ``day``; ``RuleQuerySet.in_force_on`` in Python."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None
+                                                                         or day <= self.valid_until)

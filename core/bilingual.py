@@ -14,6 +14,18 @@ FIELD_SUFFIX = {"zh-hans": "zh", "ru": "ru"}
 HTML_LANG = {"zh-hans": "zh-Hans", "ru": "ru"}
 
 
+def script_language(text):
+    """The HTML language a text is written in, by its script: "ru", "zh-Hans", or "" (neither).
+
+    Cyrillic first: a Russian text often quotes a Chinese document number, a Chinese text never has Cyrillic.
+    """
+    if any("\u0400" <= char <= "\u04ff" for char in text):
+        return "ru"
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return "zh-Hans"
+    return ""
+
+
 def current_language():
     code = (get_language() or "zh-hans").lower()
     return code if code in FIELD_SUFFIX else "zh-hans"

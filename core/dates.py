@@ -1,6 +1,7 @@
 """China's calendar: rules take effect by the date in China, whatever the server's time zone, and only dates
 between 2000 and 2100 are accepted anywhere (a wider range is a typing mistake, and safe date maths)."""
 
+import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,3 +25,8 @@ def parse_day(value):
     except ValueError:
         return None
     return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def day_in_year(year, month, day):
+    """``month``/``day`` in ``year``; 29 February becomes 28 February outside leap years."""
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))

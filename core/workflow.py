@@ -59,6 +59,8 @@ class Publishable(models.Model):
 
     class Meta:
         abstract = True
+        # "publish_<model>" beside Django's four: the reviewer role is the holder of these (core.roles).
+        default_permissions = ("add", "change", "delete", "view", "publish")
 
     def save(self, *args, **kwargs):
         """Save, bumping the version. With ``_expected_version`` set (the version an editor's form was opened at),

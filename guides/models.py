@@ -8,18 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.bilingual import BilingualMixin, LocalizedText, current_language
+from core.bilingual import BilingualMixin, LocalizedText, current_language, script_language
+from core.named import Named, SlugQuerySet
 from core.workflow import Publishable, PublishableQuerySet, Status
-
 
 # Derived on save from the texts, so history (which records what editors wrote) leaves them out.
 DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
 
 
-class TopicQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
+class TopicQuerySet(SlugQuerySet):
     def with_published_guides(self):
         return self.prefetch_related(
             models.Prefetch("guides", queryset=Guide.objects.published(), to_attr="published_guides")
@@ -31,27 +28,16 @@ class TopicQuerySet(models.QuerySet):
         )
 
 
-class Topic(BilingualMixin, models.Model):
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+class Topic(Named):
     description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
     description_ru = models.CharField(_("description (Russian)"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-
-    def __str__(self):
-        return self.localized("name").text or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Revisable(BilingualMixin, Publishable):
@@ -78,7 +64,7 @@ class Revisable(BilingualMixin, Publishable):
     snippet_zh = models.TextField(editable=False, blank=True, default="")
     snippet_ru = models.TextField(editable=False, blank=True, default="")
 
-    class Meta:
+    class Meta(Publishable.Meta):
         abstract = True
 
     def natural_key(self):
@@ -142,11 +128,10 @@ class Guide(Revisable):
     objects = GuideQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
 
-    class Meta:
+    class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
-        permissions = [("publish_guide", _("Can publish guides"))]
 
     def __str__(self):
         return self.localized("title").text or self.slug
@@ -209,15 +194,6 @@ class ChangeNote(BilingualMixin):
     note_ru: str
 
 
-def title_language(text):
-    """The HTML language of a title as published: Chinese, Russian, or unknown ("")."""
-    if any("\u4e00" <= char <= "\u9fff" for char in text):
-        return "zh-Hans"
-    if any("\u0400" <= char <= "\u04ff" for char in text):
-        return "ru"
-    return ""
-
-
 class GuideSourceQuerySet(models.QuerySet):
     def get_by_natural_key(self, guide_slug, order):
         return self.get(guide__slug=guide_slug, order=order)
@@ -269,7 +245,7 @@ class GuideSource(BilingualMixin, models.Model):
     @property
     def title_lang(self):
         """The title is quoted as published, in whatever language that was."""
-        return title_language(self.title)
+        return script_language(self.title)
 
     @property
     def reader_title(self):
@@ -288,7 +264,7 @@ class GuideSource(BilingualMixin, models.Model):
 
     def clean(self):
         # A title published in Chinese (or Russian) is its own Chinese (or Russian) title.
-        original = title_language(self.title)
+        original = script_language(self.title)
         if not self.title_zh.strip() and original == "zh-Hans":
             self.title_zh = self.title
         if not self.title_ru.strip() and original == "ru":
@@ -329,11 +305,10 @@ class FAQ(Revisable):
     objects = FAQQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, "answer_html_zh", "answer_html_ru"])
 
-    class Meta:
+    class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")
-        permissions = [("publish_faq", _("Can publish questions"))]
 
     def __str__(self):
         return self.localized("question").text or self.slug

@@ -5,7 +5,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from calculators import calendar, formats
-from core.bilingual import HTML_LANG, current_language
+from core.bilingual import HTML_LANG, current_language, script_language
 
 register = template.Library()
 
@@ -47,17 +47,9 @@ def svg_number(value):
     return f"{Decimal(value).normalize():f}"
 
 
-def _script_lang(text):
-    if any("\u0400" <= char <= "\u04ff" for char in text):
-        return "ru"
-    if any("\u4e00" <= char <= "\u9fff" for char in text):
-        return "zh-Hans"
-    return ""
-
-
 def _lang_if_foreign(text, page_lang):
     """The ``lang`` a piece of text needs on this page: its own script's, when that is not the page's."""
-    lang = _script_lang(text)
+    lang = script_language(text)
     return lang if lang and lang != page_lang else ""
 
 
@@ -74,7 +66,7 @@ def citation(source):
     return {
         "title": title, "title_lang": _lang_if_foreign(title, page_lang),
         "original": source.title if title != source.title else "",
-        "original_lang": _script_lang(source.title),
+        "original_lang": script_language(source.title),
         "issuer": issuer, "issuer_lang": _lang_if_foreign(issuer, page_lang),
         "note": note, "note_lang": _lang_if_foreign(note, page_lang),
     }

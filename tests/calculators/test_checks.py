@@ -15,8 +15,9 @@ from django.utils import translation
 from django.utils.html import escape
 
 from calculators import checks
-from calculators.checks import split_share_link
-from calculators.models import Calculator, CheckCase, Region, ReimbursementRule
+from calculators.check_links import split_share_link
+from calculators.choices import Calculator
+from calculators.models import CheckCase, Region, ReimbursementRule
 
 pytestmark = pytest.mark.django_db
 

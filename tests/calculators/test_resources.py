@@ -15,6 +15,8 @@ from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
 from calculators.bands import BandSpec, validate_bands
+from calculators.import_report import describe_problems, import_problems
+from calculators.import_widgets import StrictDecimalWidget
 from calculators.models import (
     ContributionStandard,
     PaymentWindow,
@@ -22,17 +24,14 @@ from calculators.models import (
     SeriousIllnessRule,
     WaitingPolicy,
 )
-from core.workflow import Status
-from calculators.import_widgets import StrictDecimalWidget
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
     ReimbursementRuleResource,
     SeriousIllnessRuleResource,
     WaitingPolicyResource,
-    describe_problems,
-    import_problems,
 )
+from core.workflow import Status
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ def closed_port():
 
 def ask(requests, **env):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.test_settings", "PYTHONPATH": str(ROOT), **env}
-    result = subprocess.run([sys.executable, str(ROOT / "tests" / "portal" / "outage_probe.py"), json.dumps(requests)],
+    result = subprocess.run([sys.executable, str(ROOT / "tests" / "core" / "outage_probe.py"), json.dumps(requests)],
                             cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
