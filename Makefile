@@ -5,11 +5,24 @@ PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/portal
 DEMO := DJANGO_DEBUG=1
 
+# `make run` serves the demo on SQLite (db.sqlite3). A DATABASE_URL exported in the shell (production's, a
+# test server's) is left out, so the demo is never loaded into it by accident; `make run DATABASE_URL=...`
+# serves that database on purpose.
+ifeq ($(origin DATABASE_URL),command line)
+RUN_ENV := $(DEMO)
+else
+RUN_ENV := env -u DATABASE_URL $(DEMO)
+endif
+
 run:
 	scripts/bootstrap requirements.txt
-	$(DEMO) .venv/bin/python manage.py migrate --noinput -v0
-	$(DEMO) .venv/bin/python manage.py load_demo_content
-	$(DEMO) .venv/bin/python manage.py runserver 127.0.0.1:$(PORT)
+ifeq ($(origin DATABASE_URL),environment)
+	@echo "== make run leaves out the DATABASE_URL exported in your shell and uses SQLite (db.sqlite3);"
+	@echo "   make run DATABASE_URL=\$$DATABASE_URL would serve that database instead."
+endif
+	$(RUN_ENV) .venv/bin/python manage.py migrate --noinput -v0
+	$(RUN_ENV) .venv/bin/python manage.py load_demo_content
+	$(RUN_ENV) .venv/bin/python manage.py serve_demo 127.0.0.1:$(PORT)
 
 test:
 	scripts/bootstrap requirements-test.txt

@@ -8,18 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from calculators import checks, coverage, rules
 from calculators.forms_admin import BandInlineFormSet
+from calculators.admin_import import RuleImportExportMixin
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
     RecurringPaymentWindowResource,
     ReimbursementRuleResource,
-    RuleImportExportMixin,
     SeriousIllnessRuleResource,
     WaitingPolicyResource,
 )
-from portal.admin_history import HistoryAdmin
-from portal.admin_parity import confirm_translation
-from portal.workflow import Status, WorkflowAdminMixin, WorkflowModelForm
+from core.admin_history import HistoryAdmin
+from core.admin_parity import confirm_translation
+from core.admin_workflow import WorkflowAdminMixin, WorkflowModelForm
+from core.workflow import Status
 from calculators.models import (
     CheckCase,
     ContributionStandard,
@@ -102,14 +103,6 @@ class RuleWorkflowMixin(WorkflowAdminMixin):
     def get_list_filter(self, request):
         return ("status", *super().get_list_filter(request))
 
-    def get_inline_instances(self, request, obj=None):
-        inlines = super().get_inline_instances(request, obj)
-        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
-            for inline in inlines:  # a published rule's bands change through a reviewer too
-                inline.has_add_permission = inline.has_change_permission = inline.has_delete_permission = (
-                    lambda request, obj=None: False)
-        return inlines
-
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         rule = form.instance
@@ -125,6 +118,9 @@ class CheckboxGroupsMixin:
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
 
+# Regions and population groups are reviewer-only (portal/roles.py): every rule, table and calculator answer hangs
+# on them, a renamed or re-parented region changes live answers at once, and they carry no draft/review status of
+# their own. Editors see them; reviewers change them, and the history records who did what.
 @admin.register(Region)
 class RegionAdmin(HistoryAdmin):
     """Regions, and the editors' "Rules coverage" page: which years and rules each region has."""
@@ -236,12 +232,15 @@ class ContributionStandardAdmin(RuleImportExportMixin, RuleWorkflowMixin, Histor
     )
 
 
-class ReimbursementBandInline(admin.TabularInline):
-    model = ReimbursementBand
+class BandInline(admin.TabularInline):
     formset = BandInlineFormSet
     fields = ("lower", "upper", "ratio")
     extra = 1
     verbose_name = _("band")
+
+
+class ReimbursementBandInline(BandInline):
+    model = ReimbursementBand
     verbose_name_plural = _("bands of the cost above the deductible (the first starts at 0)")
 
 
@@ -265,12 +264,8 @@ class ReimbursementRuleAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAd
     )
 
 
-class SeriousIllnessBandInline(admin.TabularInline):
+class SeriousIllnessBandInline(BandInline):
     model = SeriousIllnessBand
-    formset = BandInlineFormSet
-    fields = ("lower", "upper", "ratio")
-    extra = 1
-    verbose_name = _("band")
     verbose_name_plural = _("bands of the patient's own yearly burden (the first starts at the deductible)")
 
 

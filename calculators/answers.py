@@ -11,14 +11,14 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from calculators import rules, serializers
+from calculators import rules
 from calculators.engine.contribution import HouseholdMember, calculate_household
 from calculators.engine.deadline import DeadlineCase, calculate_deadline
 from calculators.engine.errors import EngineError
 from calculators.engine.reimbursement import ReimbursementCase, calculate_reimbursement
 from calculators.engine.steps import steps_with
 from calculators.forms import ContributionForm, DeadlineForm, ReimbursementForm
-from calculators.models import Scheme
+from calculators.choices import Scheme
 
 
 @dataclass
@@ -32,6 +32,8 @@ class Answer:
     sources: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # codes the template explains, e.g. "no_serious_illness_rule"
     serious_region: object = None  # Region whose serious-illness rule was used, when one was
+    ignored: list = field(default_factory=list)  # labels of answers in the link that do not apply here
+    ignored_names: list = field(default_factory=list)  # the same, as parameter names
 
     @property
     def checked_on(self):
@@ -149,7 +151,6 @@ def contribution(data):
 class CalculatorSpec:
     form_class: type
     compute: object  # cleaned data -> Answer
-    serialize: object  # Answer -> JSON-ready dict (calculators.serializers)
     needs: frozenset = frozenset()  # without any of these, a link only fills in the form (no answer, no errors)
 
 
@@ -157,10 +158,9 @@ class CalculatorSpec:
 PREFILL_ONLY = {"region"}
 
 CALCULATORS = {
-    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, serializers.reimbursement,
-                                    frozenset({"cost"})),
-    "deadline": CalculatorSpec(DeadlineForm, deadline, serializers.deadline),
-    "contribution": CalculatorSpec(ContributionForm, contribution, serializers.contribution),
+    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, frozenset({"cost"})),
+    "deadline": CalculatorSpec(DeadlineForm, deadline),
+    "contribution": CalculatorSpec(ContributionForm, contribution),
 }
 
 # Which form field a missing rule is reported on, per calculator.
@@ -211,8 +211,14 @@ def ask(name, params):
             answer = calculator.compute(form.cleaned_data)
         except rules.RuleNotFound as missing:
             field = MISSING_RULE_FIELD[name].get(missing.field, missing.field)
+            if missing.field == "group" and missing.criteria.get("group") in form.fields:
+                field = missing.criteria["group"]  # the household calculator asks one count per group
             form.add_error(field if field in form.fields else None, missing_rule_message(missing))
             answer = None
         except EngineError:
             form.add_error(None, _("These answers do not fit together. Please check them."))
+    if answer is not None and form.ignored:
+        answer.notes.append("ignored_parameters")
+        answer.ignored = form.ignored
+        answer.ignored_names = form.ignored_names
     return form, answer

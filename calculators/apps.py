@@ -8,7 +8,8 @@ class CalculatorsConfig(AppConfig):
     verbose_name = _("Calculators and policy rules")
 
     def ready(self):
-        from calculators import tables  # noqa: F401  (registers the guide embeds)
-        from portal import content_version
+        from calculators import searchable, tables  # noqa: F401  (tables registers the guide embeds)
+        from core import content_version
 
         content_version.connect()
+        searchable.register()

@@ -24,8 +24,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from calculators import answers, rules
-from calculators.models import ANSWER_KEYS, COMMON_ANSWER_KEYS, ERRORS_KEY, CheckCase
+from calculators import answers, rules, serializers
+from calculators.models import CheckCase
+from calculators.serializers import ANSWER_KEYS, COMMON_ANSWER_KEYS, ERRORS_KEY
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 
@@ -38,14 +39,7 @@ def answer_for(calculator, inputs, *, at=None, include_drafts=False):
     """
     with rules.viewing(at=at, include_drafts=include_drafts):
         form, answer = answers.ask(calculator, QueryDict(inputs))
-        if answer is None:
-            if form.is_bound:
-                errors = form.errors.get_json_data()
-            else:
-                errors = {"__all__": [{"message": _("Give the calculator's answers as query parameters.")}]}
-            return {ERRORS_KEY: {name: [error["message"] for error in items]
-                                 for name, items in errors.items()}}
-        data = answers.CALCULATORS[calculator].serialize(answer)
+        data, _status = serializers.body(calculator, form, answer)
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

@@ -1,8 +1,14 @@
 """The calculators' GET forms: every answer a resident gives lives in the URL.
 
-Forms only check what was typed (numbers, dates, known slugs). Whether a
-rule exists for that region, year or hospital level is the rules layer's
-business; the view turns a ``RuleNotFound`` into a message on the field.
+A form asks only the questions that apply to the answers so far (``shape``): no employment status for
+residents, no tier where the region has none, no years without cover unless there was a break, only the
+kinds of care and facility levels the region has rules for. Fields left out of a link take their
+defaults; a parameter that does not apply is ignored (``ignored`` names it, so the answer can say so),
+and one the form does not know is dropped.
+
+Forms check what was typed (numbers, dates, known slugs); whether a rule exists for that region, year or
+hospital level is the rules layer's business: the view turns a ``RuleNotFound`` into a message on the
+field.
 """
 
 import datetime
@@ -10,11 +16,12 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from calculators import rules
 from calculators.engine.codes import Enrolment
-from calculators.models import EmployeeStatus, Level, Scheme, Visit
+from calculators.choices import EmployeeStatus, Level, Scheme, Visit
 
 MAX_COST = Decimal("100000000")  # a hundred million yuan: beyond any real bill, and safe for Decimal maths
 FIRST_YEAR = 2000
@@ -26,21 +33,91 @@ def last_year():
     return rules.today().year + YEARS_AHEAD
 
 
+def parse_day(value):
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+
+
 class GetForm(forms.Form):
-    """A form read from the query string; fields left out of a link take their defaults."""
+    """A form read from the query string, asking only what applies.
+
+    Subclasses implement ``shape(data)``: given the answers so far (defaults filled in), the names of the
+    fields that apply, and set field choices that depend on the rules.
+    """
 
     defaults = {}
 
     def __init__(self, data=None, **kwargs):
+        given = set()
         if data is not None:
+            given = {name for name, value in data.items() if value not in ("", None)}
             data = data.copy()
             for name, value in self.get_defaults(data).items():
                 if not data.get(name):
                     data[name] = value
         super().__init__(data, **kwargs)
+        self.setup()
+        relevant = self.shape(data if data is not None else self.initial_data())
+        self.ignored_names = [name for name in self.fields if name in given and name not in relevant]
+        self.ignored = [self.fields[name].label for name in self.ignored_names]
+        for name in list(self.fields):
+            if name not in relevant:
+                del self.fields[name]
+
+    def initial_data(self):
+        """What an empty form shows: the defaults and the initial values."""
+        return {**self.get_defaults(self.initial), **self.initial}
 
     def get_defaults(self, data):
         return dict(self.defaults)
+
+    def setup(self):
+        """Choices from the rules (regions, groups), before the shape is known."""
+
+    def shape(self, data):
+        return set(self.fields)
+
+    def answers(self):
+        """The answers given, in the form's order, as ``(field, value, kind)`` for the "your answers" list;
+        ``kind`` says how to show the value: "choice" (a label), "date", "money", "yes" or "number"."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return []
+        shown = []
+        for field in self:
+            value = self.cleaned_data.get(field.name)
+            if value in (None, "", False) or (field.name == "paid_this_year" and not value):
+                continue
+            if isinstance(field.field, forms.ChoiceField):
+                value, kind = dict(field.field.choices).get(str(value), value), "choice"
+            elif isinstance(field.field, forms.DateField):
+                kind = "date"
+            elif isinstance(field.field, forms.DecimalField):
+                kind = "money"
+            elif isinstance(field.field, forms.BooleanField):
+                kind = "yes"
+            else:
+                kind = "number"
+            shown.append((field, value, kind))
+        return shown
+
+    def shape_signature(self):
+        """The fields shown and the options of each choice: when it changes, the page shows the form anew."""
+        parts = []
+        for name, field in sorted(self.fields.items()):
+            options = [str(value) for value, _label in field.choices] if isinstance(field, forms.ChoiceField) else []
+            parts.append(name + (":" + "|".join(options) if options else ""))
+        return ";".join(parts)
+
+    def share_query(self):
+        """The query string that reproduces this answer: every field that applies, nothing else."""
+        query = QueryDict(mutable=True)
+        for name in self.fields:
+            value = self.data.get(name)
+            if value not in (None, ""):
+                query[name] = value
+        return query.urlencode()
 
 
 def date_field(label, **kwargs):
@@ -105,12 +182,18 @@ def money_field(label, **kwargs):
     )
 
 
-class RegionGroupMixin:
-    def setup_region_choices(self):
-        self.fields["region"].choices = [(r.slug, str(r)) for r in rules.regions()]
+def region_of(data):
+    try:
+        return rules.get_region(data.get("region") or "")
+    except rules.RuleNotFound:
+        return None
 
-    def setup_group_choices(self, name="group"):
-        self.fields[name].choices = [(g.slug, str(g)) for g in rules.population_groups()]
+
+class RegionGroupMixin:
+    def setup(self):
+        self.fields["region"].choices = [(r.slug, str(r)) for r in rules.regions()]
+        if "group" in self.fields:
+            self.fields["group"].choices = [(g.slug, str(g)) for g in rules.population_groups()]
 
 
 REGION_ERRORS = {"invalid_choice": _("We have no rules for that region. Choose one from the list.")}
@@ -122,17 +205,21 @@ class ReimbursementForm(DatedFormMixin, RegionGroupMixin, GetForm):
     scheme = forms.ChoiceField(label=_("Insurance scheme"), choices=Scheme.choices)
     status = forms.ChoiceField(
         label=_("Employment status (employees' insurance)"),
-        choices=[(EmployeeStatus.WORKING, EmployeeStatus.WORKING.label), (EmployeeStatus.RETIRED, EmployeeStatus.RETIRED.label)],
-        required=False,
+        choices=[(EmployeeStatus.WORKING, EmployeeStatus.WORKING.label),
+                 (EmployeeStatus.RETIRED, EmployeeStatus.RETIRED.label)],
+        error_messages={"required": _("For employees' insurance, choose whether you are in work or retired.")},
     )
     tier = forms.TypedChoiceField(
-        label=_("Contribution tier"), choices=[("", _("no tiers")), ("1", "1"), ("2", "2"), ("3", "3")],
-        coerce=int, empty_value=None, required=False,
-        help_text=_("Only some cities (for example Jinhua) have contribution tiers."),
+        label=_("Contribution tier"), choices=[("1", "1"), ("2", "2"), ("3", "3")], coerce=int,
+        help_text=_("The tier you chose when you paid this year's contribution."),
+        error_messages={"required": _("Choose the contribution tier: this region's rules differ by tier.")},
     )
-    visit = forms.ChoiceField(label=_("Kind of care"), choices=Visit.choices)
-    level = forms.ChoiceField(label=_("Hospital level"), choices=Level.choices)
-    cost = money_field(_("In-policy cost (yuan)"), help_text=_("The part of the bill that insurance covers, from your invoice."))
+    visit = forms.ChoiceField(label=_("Kind of care"), choices=Visit.choices, error_messages={
+        "invalid_choice": _("We have no rules for that kind of care in this region.")})
+    level = forms.ChoiceField(label=_("Hospital level"), choices=Level.choices, error_messages={
+        "invalid_choice": _("We have no rule for that hospital level in this region. Choose another level.")})
+    cost = money_field(_("In-policy cost (yuan)"),
+                       help_text=_("The part of the bill that insurance covers, from your invoice."))
     paid_this_year = money_field(
         _("Already paid by the fund this year (yuan)"), required=False,
         help_text=_("Counts against the annual limit. Leave 0 if this is your first claim this year."),
@@ -143,16 +230,62 @@ class ReimbursementForm(DatedFormMixin, RegionGroupMixin, GetForm):
                                 required=False)
     mountain = forms.BooleanField(label=_("Treated at a township health centre in a mountain area"), required=False)
 
-    defaults = {"scheme": "resident", "visit": "inpatient", "level": "level3", "group": "ordinary", "paid_this_year": "0"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_region_choices()
-        self.setup_group_choices()
-        self.limit_dates()
+    defaults = {"scheme": Scheme.RESIDENT, "group": "ordinary", "paid_this_year": "0"}
 
     def get_defaults(self, data):
-        return {**self.defaults, "date": rules.today().isoformat()}
+        defaults = {**self.defaults, "date": rules.today().isoformat()}
+        region = region_of(data)
+        scheme = data.get("scheme") or Scheme.RESIDENT
+        on_date = parse_day(data.get("date")) or rules.today()
+        visits = rules.visits_for(region, scheme, on_date) if region is not None else ()
+        visit = data.get("visit") or (Visit.INPATIENT if Visit.INPATIENT in visits or not visits else visits[0])
+        defaults["visit"] = visit
+        try:
+            levels, _used = rules.levels_for(region, scheme, data.get("status") or "", _tier(data), visit, on_date)
+        except rules.RuleNotFound:
+            levels = ()
+        defaults["level"] = Level.LEVEL3 if Level.LEVEL3 in levels or not levels else levels[-1]
+        return defaults
+
+    def shape(self, data):
+        self.limit_dates()
+        relevant = {"region", "scheme", "visit", "level", "cost", "date"}
+        region = region_of(data)
+        scheme = data.get("scheme") if data.get("scheme") in Scheme.values else Scheme.RESIDENT
+        status = data.get("status") or ""
+        if scheme == Scheme.EMPLOYEE:
+            relevant.add("status")
+        else:
+            relevant.add("group")
+            status = ""
+        if region is None:
+            return relevant
+        on_date = parse_day(data.get("date")) or rules.today()
+        visits = rules.visits_for(region, scheme, on_date)
+        if visits:
+            self.fields["visit"].choices = [(value, label) for value, label in Visit.choices if value in visits]
+        try:
+            tiers, _used = rules.tiers_for(region, on_date.year, scheme)
+        except rules.RuleNotFound:
+            tiers = ()
+        if tiers:
+            relevant.add("tier")
+            self.fields["tier"].choices = [(str(tier), str(tier)) for tier in tiers]
+        tier = _tier(data) if tiers else None
+        visit = data.get("visit")
+        try:
+            levels, _used = rules.levels_for(region, scheme, status, tier, visit, on_date)
+            self.fields["level"].choices = [(value, label) for value, label in Level.choices if value in levels]
+            rule, _used = rules.benefit_rule(region, scheme, status, tier, visit, data.get("level"), on_date)
+        except rules.RuleNotFound:
+            return relevant
+        if rule.annual_limit is not None:
+            relevant.add("paid_this_year")
+        if rule.signed_bonus or rule.mountain_bonus:
+            relevant.add("signed")
+        if rule.mountain_bonus:
+            relevant.add("mountain")
+        return relevant
 
     def clean_date(self):
         return self.check_date_range(self.cleaned_data.get("date")) or rules.today()
@@ -162,11 +295,16 @@ class ReimbursementForm(DatedFormMixin, RegionGroupMixin, GetForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("scheme") == Scheme.EMPLOYEE and not data.get("status"):
-            self.add_error("status", _("For employees' insurance, choose whether you are in work or retired."))
-        if data.get("scheme") == Scheme.RESIDENT:
-            data["status"] = ""
+        data.setdefault("paid_this_year", Decimal("0"))
+        data.setdefault("group", "ordinary")
+        data.setdefault("status", "")
+        data.setdefault("tier", None)
         return data
+
+
+def _tier(data):
+    value = data.get("tier")
+    return int(value) if value in ("1", "2", "3") else None
 
 
 class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
@@ -197,13 +335,7 @@ class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
     birth_date = date_field(_("Baby's date of birth"), required=False)
     group = forms.ChoiceField(label=_("Population group"), error_messages=GROUP_ERRORS)
 
-    defaults = {"status": Enrolment.CONTINUOUS, "group": "ordinary", "gap_years": "0", "repaid_years": "0"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_region_choices()
-        self.setup_group_choices()
-        self.limit_dates()
+    defaults = {"status": Enrolment.CONTINUOUS, "group": "ordinary"}
 
     def get_defaults(self, data):
         today = rules.today()
@@ -212,6 +344,15 @@ class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
         except rules.RuleNotFound:
             year = today.year + 1
         return {**self.defaults, "paid_on": today.isoformat(), "year": str(year)}
+
+    def shape(self, data):
+        self.limit_dates()
+        relevant = {"region", "year", "paid_on", "status", "group"}
+        if data.get("status") == Enrolment.LAPSED:
+            relevant |= {"gap_years", "repaid_years"}
+        if data.get("status") == Enrolment.NEWBORN:
+            relevant.add("birth_date")
+        return relevant
 
     def clean_paid_on(self):
         return self.check_date_range(self.cleaned_data.get("paid_on")) or rules.today()
@@ -253,9 +394,8 @@ class ContributionForm(DatedFormMixin, RegionGroupMixin, GetForm):
 
     MAX_PEOPLE = 30
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_region_choices()
+    def setup(self):
+        super().setup()
         self.groups = rules.population_groups()
         for group in self.groups:
             self.fields[group.slug] = forms.IntegerField(
@@ -265,13 +405,28 @@ class ContributionForm(DatedFormMixin, RegionGroupMixin, GetForm):
                                 "min_value": _("The number of people cannot be negative."),
                                 "max_value": _("Enter at most 30 people for one group.")},
             )
-        self.limit_dates()
 
     def get_defaults(self, data):
         defaults = {"year": str(rules.today().year)}
         if not any(group.slug in data for group in rules.population_groups()):
             defaults["ordinary"] = "1"  # a link with only a region asks what one ordinary resident pays
         return defaults
+
+    def shape(self, data):
+        """The groups the region sets a contribution for that year, and any group the link counts people in."""
+        self.limit_dates()
+        relevant = {"region", "year"}
+        region = region_of(data)
+        year = data.get("year")
+        try:
+            standards, _used = rules.contributions(region, int(year)) if region and str(year).isdigit() else ({}, None)
+        except rules.RuleNotFound:
+            standards = {}
+        for group in self.groups:
+            if group.slug in standards or not standards or data.get(group.slug) not in (None, "", "0"):
+                relevant.add(group.slug)
+        self.groups = [group for group in self.groups if group.slug in relevant]
+        return relevant
 
     def group_fields(self):
         return [self[group.slug] for group in self.groups]

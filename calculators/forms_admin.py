@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 
-from calculators.models import BandSpec, validate_bands
+from calculators.bands import BandSpec, validate_bands
 
 
 class BandInlineFormSet(BaseInlineFormSet):

@@ -1,54 +1,43 @@
 """Bulk import and export of the rule tables (django-import-export), as CSV or XLSX.
 
-One resource per rule table. A file round-trips: its columns are the model's field names, regions and
-groups are written as their slugs, dates as YYYY-MM-DD, amounts and ratios with a dot and no
-thousands separators, and a banded rule's bands as one ``bands`` column::
+A file round-trips: its columns are the model's field names (``resource_for``), regions and groups are
+slugs, dates YYYY-MM-DD, amounts and ratios with a dot and no thousands separators, and a banded rule's
+bands one ``bands`` column (``0-100000:70; 100000-:80``). Rows are matched to saved rules by their natural
+key, status included, so importing an export again changes nothing and a changed figure updates its rule.
 
-    0-100000:70; 100000-:80      (lower-upper:ratio; an empty upper end for the last band)
+An import is all or nothing: every row goes through the model's ``full_clean()`` (the admin form's
+validation, overlaps included) and a banded rule's bands through ``validate_bands``; an unknown column
+refuses the file before any row is read; anything refused rolls the whole import back, dry run or not. An
+import through the admin cannot publish: changes come in as drafts or rows in review.
 
-Rows are matched to saved rules by their natural key (``import_id_fields``), so importing an export
-again changes nothing (every row is reported unchanged) and a changed figure updates its rule.
-
-An import is all or nothing. Every row goes through the model's ``full_clean()`` -- the same
-validation as the admin form, overlaps between rules included -- and a banded rule's bands through
-its ``validate_bands``; a refused row is reported with its number, the column and the reason. A file
-with a column this table does not have is refused before any row is read. If anything is refused,
-the whole import is rolled back, dry run or not.
-
-Every rule row has a review status (draft, review, published) and the status is part of its natural
-key, so it is a column too: a draft successor and the published row it will replace are two rows of
-the file. An import through the admin cannot publish: a row that would add or change a published
-rule is refused, so changes come in as drafts or rows in review and a reviewer publishes them in the
-admin, as for a change made in a form. (``publish_at`` is set when publishing, in the admin; it is not
-a column.)
-
-``RuleImportExportMixin`` is the admin side: CSV and XLSX only, a dry-run page that lists the rows
-to add, change and refuse, and a confirm step that saves nothing if the file has become invalid.
+Values are read by ``calculators.import_widgets``, the bands column by ``calculators.import_bands``; the
+admin side (the dry-run page, the confirm step) is ``calculators.admin_import``.
 """
 
-import datetime
-import re
-from decimal import Decimal, InvalidOperation
 
-from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models.fields import NOT_PROVIDED
-from django.http import HttpResponseRedirect
-from django.template import engines
-from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
-from import_export.admin import ImportExportMixin
 from import_export.fields import Field
-from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
-from import_export.results import Error, RowResult
+from import_export.results import Error
 
+from calculators.bands import BandedRule, validate_bands
+from calculators.import_bands import IMPORTED_BANDS, BandsField
+from calculators.import_widgets import (
+    UNKNOWN_GROUP,
+    UNKNOWN_REGION,
+    IsoDateWidget,
+    SlugForeignKeyWidget,
+    SlugManyToManyWidget,
+    StrictDecimalWidget,
+    StrictIntegerWidget,
+)
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
@@ -57,28 +46,14 @@ from calculators.models import (
     ReimbursementRule,
     SeriousIllnessRule,
     WaitingPolicy,
-    validate_bands,
 )
-from portal.workflow import Status
+from calculators.rule_base import RuleSource
+from core.workflow import Status
 
-#: The file formats the rule admins offer, for import and export alike.
-RULE_FILE_FORMATS = [base_formats.CSV, base_formats.XLSX]
+SOURCE_COLUMNS = tuple(field.name for field in RuleSource._meta.fields)
+NOT_COLUMNS = {"id", "publish_at"}  # set when publishing, in the admin
+UNKNOWN_SLUG = {Region: UNKNOWN_REGION, PopulationGroup: UNKNOWN_GROUP}
 
-SOURCE_COLUMNS = ("source_title", "source_title_zh", "source_title_ru", "source_issuer", "source_issuer_ru",
-                  "source_document_number", "source_url", "source_note_zh", "source_note_ru", "is_example",
-                  "year_assumed", "checked_on")
-
-# Where a row's parsed bands wait between reading the row and saving the rule.
-IMPORTED_BANDS = "_imported_bands"
-
-UNKNOWN_REGION = _("There is no region with the slug “%(slug)s”.")
-UNKNOWN_GROUP = _("There is no population group with the slug “%(slug)s”.")
-NOT_A_NUMBER = _("“%(value)s” is not a number: write digits with a dot for decimals and no thousands "
-                 "separators, for example 1234.5.")
-NOT_A_WHOLE_NUMBER = _("“%(value)s” is not a whole number.")
-NOT_A_DATE = _("“%(value)s” is not a date in the form YYYY-MM-DD, for example 2025-01-31.")
-BAND_FORMAT = _("Band %(number)s, “%(text)s”, is not in the form lower-upper:ratio, for example "
-                "0-100000:70 or 100000-:80 (leave the upper end empty for the last band).")
 BAND_FIELD = _("Band %(number)s, %(field)s: %(message)s")
 REPEATED_ROW = _("This row repeats row %(row)s: both are for the same %(columns)s. A file can hold each "
                  "rule only once.")
@@ -91,212 +66,6 @@ NOT_BY_IMPORT = _("An import cannot publish: give this row the status “draft�
                   "reviewer publish it in the admin.")
 MISSING_KEY_COLUMN = _("The file has no column “%(column)s”: it is needed to find the rule each row "
                        "belongs to.")
-
-
-# ---------------------------------------------------------------------------
-# Values as they are written in a file
-
-
-def plain_decimal(value):
-    """Decimal("100000.00") -> "100000"; Decimal("1234.50") -> "1234.5": no exponent, no separators."""
-    return format(Decimal(value).normalize(), "f")
-
-
-def _text(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class StrictDecimalWidget(widgets.Widget):
-    """Digits with a dot, nothing else (no thousands separators, no locale): "1234.5"."""
-
-    NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise ValueError(NOT_A_NUMBER % {"value": value})
-        if isinstance(value, (int, Decimal)):
-            return Decimal(value)
-        if isinstance(value, float):  # a number typed into a spreadsheet
-            return Decimal(repr(value))
-        if isinstance(value, str) and self.NUMBER.match(value):
-            try:
-                return Decimal(value)
-            except InvalidOperation:
-                pass
-        raise ValueError(NOT_A_NUMBER % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else plain_decimal(value)
-
-
-class StrictIntegerWidget(widgets.Widget):
-    WHOLE = re.compile(r"^-?\d+$")
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise ValueError(NOT_A_WHOLE_NUMBER % {"value": value})
-        if isinstance(value, int):
-            return value
-        if isinstance(value, (float, Decimal)) and value == int(value):
-            return int(value)
-        if isinstance(value, str) and self.WHOLE.match(value):
-            return int(value)
-        raise ValueError(NOT_A_WHOLE_NUMBER % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(int(value))
-
-
-class IsoDateWidget(widgets.Widget):
-    """YYYY-MM-DD only: "2025/13/01" or "01.02.2025" are refused, never guessed."""
-
-    ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if value is None or value == "":
-            return None
-        if isinstance(value, datetime.datetime):  # a date cell in a spreadsheet
-            if value.time() == datetime.time(0, 0):
-                return value.date()
-        elif isinstance(value, datetime.date):
-            return value
-        elif isinstance(value, str) and self.ISO_DATE.match(value):
-            try:
-                return datetime.date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise ValueError(NOT_A_DATE % {"value": value})
-
-    def render(self, value, obj=None, **kwargs):
-        return value.isoformat() if value else ""
-
-
-class SlugForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A region or group by its slug; an unknown slug is a refusal naming it, not a crash."""
-
-    def __init__(self, model, unknown_message, **kwargs):
-        super().__init__(model, field="slug", **kwargs)
-        self.unknown_message = unknown_message
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if value is None or value == "":
-            return None
-        slug = force_str(value)
-        try:
-            return self.get_queryset(value, row, **kwargs).get(slug=slug)
-        except self.model.DoesNotExist:
-            raise ValueError(self.unknown_message % {"slug": slug}) from None
-
-
-class SlugManyToManyWidget(widgets.ManyToManyWidget):
-    """Groups as a comma-separated list of slugs: "extreme_poverty, low_income"."""
-
-    def __init__(self, model, unknown_message, **kwargs):
-        super().__init__(model, separator=",", field="slug", **kwargs)
-        self.unknown_message = unknown_message
-
-    def clean(self, value, row=None, **kwargs):
-        value = _text(value)
-        if value is None or value == "":
-            return []
-        slugs = list(dict.fromkeys(part.strip() for part in force_str(value).split(self.separator)
-                                   if part.strip()))
-        found = {obj.slug: obj for obj in self.model.objects.filter(slug__in=slugs)}
-        missing = [slug for slug in slugs if slug not in found]
-        if missing:
-            raise ValueError(" ".join(str(self.unknown_message % {"slug": slug}) for slug in missing))
-        return [found[slug] for slug in slugs]
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return ", ".join(item.slug for item in value.all())
-
-
-# ---------------------------------------------------------------------------
-# Bands: one column
-
-
-AMOUNT = r"\d+(?:\.\d+)?"
-BAND = re.compile(rf"^\s*(?P<lower>{AMOUNT})\s*-\s*(?P<upper>{AMOUNT})?\s*:\s*(?P<ratio>{AMOUNT})\s*$")
-
-
-def format_bands(bands):
-    """Bands (BandSpec or band rows) as one cell, lowest first: "0-100000:70; 100000-:80"."""
-    specs = sorted((BandSpec.of(band) for band in bands), key=lambda band: band.lower)
-    return "; ".join(
-        f"{plain_decimal(band.lower)}-{'' if band.upper is None else plain_decimal(band.upper)}:"
-        f"{plain_decimal(band.ratio)}"
-        for band in specs
-    )
-
-
-def parse_bands(value):
-    """The cell back to a list of BandSpec, in the order written; ValueError naming each unreadable band.
-
-    Only the written form is checked here; whether the bands make a valid set is the model's
-    ``validate_bands``.
-    """
-    value = _text(value)
-    if value is None or value == "":
-        return []
-    parts = force_str(value).split(";")
-    if len(parts) > 1 and not parts[-1].strip():
-        parts.pop()  # a trailing semicolon
-    specs, problems = [], []
-    for number, part in enumerate(parts, 1):
-        match = BAND.match(part)
-        if match is None:
-            problems.append(str(BAND_FORMAT % {"number": number, "text": part.strip()}))
-            continue
-        upper = match.group("upper")
-        specs.append(BandSpec(Decimal(match.group("lower")), Decimal(upper) if upper else None,
-                              Decimal(match.group("ratio"))))
-    if problems:
-        raise ValueError(" ".join(problems))
-    return specs
-
-
-class BandsWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return parse_bands(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value or ""
-
-
-class BandsField(Field):
-    """A rule's bands as the ``bands`` column.
-
-    Reading a row parks the parsed bands on the instance; the resource validates them with the rule and
-    saves them together with it.
-    """
-
-    def __init__(self):
-        super().__init__(attribute="bands", column_name="bands", widget=BandsWidget())
-
-    def get_value(self, instance):
-        specs = getattr(instance, IMPORTED_BANDS, None)
-        if specs is None:
-            if instance.pk is None:
-                return None
-            specs = [band.spec() for band in instance.bands.all()]
-        return format_bands(specs)
-
-    def save(self, instance, row, is_m2m=False, **kwargs):
-        setattr(instance, IMPORTED_BANDS, self.clean(row, **kwargs))
-
-
-# ---------------------------------------------------------------------------
-# Resources
 
 
 class FileRefused(Exception):
@@ -552,218 +321,34 @@ class BandedRuleResource(RuleResource):
                     instance.set_bands(specs)
 
 
-def region_field():
-    return Field(attribute="region", column_name="region",
-                 widget=SlugForeignKeyWidget(Region, UNKNOWN_REGION))
+def resource_for(model):
+    """The resource of one rule table, derived from the model: the columns are its case fields and the status
+    (the natural key, which finds the saved row), then its figures in the model's order, the bands of a
+    banded rule, then the source. Regions and groups are read and written as slugs."""
+    related = {}
+    for field in model._meta.fields + model._meta.many_to_many:
+        if field.is_relation and field.related_model in UNKNOWN_SLUG:
+            widget = SlugManyToManyWidget if field.many_to_many else SlugForeignKeyWidget
+            related[field.name] = Field(attribute=field.name, column_name=field.name,
+                                        widget=widget(field.related_model, UNKNOWN_SLUG[field.related_model]))
+    key = [*model.case_fields, "status"]
+    figures = [field.name for field in model._meta.fields + model._meta.many_to_many
+               if field.editable and field.name not in {*key, *SOURCE_COLUMNS, *NOT_COLUMNS}]
+    banded = issubclass(model, BandedRule)
+    meta = type("Meta", (), {"model": model, "import_id_fields": key, "name": model._meta.verbose_name_plural,
+                             "fields": (*key, *figures, *(("bands",) if banded else ()), *SOURCE_COLUMNS)})
+    base = BandedRuleResource if banded else RuleResource
+    return type(base)(f"{model.__name__}Resource", (base,), {
+        "__module__": __name__, "Meta": meta, **related,
+        "export_select_related": tuple(field.name for field in model._meta.fields if field.name in related),
+        "export_prefetch_related": (*base.export_prefetch_related,
+                                    *(field.name for field in model._meta.many_to_many)),
+    })
 
 
-def group_field(name):
-    return Field(attribute=name, column_name=name,
-                 widget=SlugForeignKeyWidget(PopulationGroup, UNKNOWN_GROUP))
-
-
-def groups_field(name):
-    return Field(attribute=name, column_name=name,
-                 widget=SlugManyToManyWidget(PopulationGroup, UNKNOWN_GROUP))
-
-
-class PaymentWindowResource(RuleResource):
-    region = region_field()
-
-    class Meta:
-        model = PaymentWindow
-        fields = ("region", "coverage_year", "status", "start", "end", "late_deadline", "late_cover",
-                  *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "status"]
-        name = PaymentWindow._meta.verbose_name_plural
-
-
-class RecurringPaymentWindowResource(RuleResource):
-    region = region_field()
-
-    class Meta:
-        model = RecurringPaymentWindow
-        fields = ("region", "status", "first_year", "start_month", "start_day", "end_month", "end_day",
-                  "ends_in_coverage_year", "late_cover", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "status"]
-        name = RecurringPaymentWindow._meta.verbose_name_plural
-
-
-class WaitingPolicyResource(RuleResource):
-    region = region_field()
-    exempt_groups = groups_field("exempt_groups")
-    export_prefetch_related = ("exempt_groups",)
-
-    class Meta:
-        model = WaitingPolicy
-        fields = ("region", "status", "valid_from", "fixed_months", "months_per_gap_year", "free_gap_years",
-                  "months_removed_per_repaid_year", "long_gap_years", "long_gap_min_months", "exempt_groups",
-                  "newborn_days", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "status"]
-        name = WaitingPolicy._meta.verbose_name_plural
-
-
-class ContributionStandardResource(RuleResource):
-    region = region_field()
-    group = group_field("group")
-    export_select_related = ("region", "group")
-
-    class Meta:
-        model = ContributionStandard
-        fields = ("region", "coverage_year", "group", "status", "individual", "subsidy", "subsidy_is_minimum",
-                  "late_individual", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "group", "status"]
-        name = ContributionStandard._meta.verbose_name_plural
-
-
-class ReimbursementRuleResource(BandedRuleResource):
-    region = region_field()
-
-    class Meta:
-        model = ReimbursementRule
-        fields = ("region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
-                  "valid_from", "status", "valid_until", "deductible", "deductible_per", "deductible_per_assumed",
-                  "annual_limit", "supplementary_above_limit", "signed_bonus", "mountain_bonus", "bands",
-                  *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "scheme", "employee_status", "tier", "visit", "level",
-                            "valid_from", "status"]
-        name = ReimbursementRule._meta.verbose_name_plural
-
-
-class SeriousIllnessRuleResource(BandedRuleResource):
-    region = region_field()
-    reduced_groups = groups_field("reduced_groups")
-    export_prefetch_related = ("bands", "reduced_groups")
-
-    class Meta:
-        model = SeriousIllnessRule
-        fields = ("region", "coverage_year", "valid_from", "status", "valid_until", "deductible",
-                  "reduced_deductible", "reduced_groups", "annual_cap", "bands", *SOURCE_COLUMNS)
-        import_id_fields = ["region", "coverage_year", "valid_from", "status"]
-        name = SeriousIllnessRule._meta.verbose_name_plural
-
-
-# ---------------------------------------------------------------------------
-# Reading a result
-
-
-def import_problems(result):
-    """Every refusal in an import result as (row number or None, column or None, message).
-
-    Row numbers count data rows from 1, as the admin's import page shows them (the header is not a row).
-    """
-    problems = [(None, None, force_str(error.error)) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        problems.extend((number, None, force_str(error.error)) for error in errors)
-    for invalid in result.invalid_rows:
-        for column, messages_ in invalid.error_dict.items():
-            column = None if column == NON_FIELD_ERRORS else column
-            problems.extend((invalid.number, column, force_str(message)) for message in messages_)
-    return sorted(problems, key=lambda problem: (problem[0] or 0))
-
-
-ROW_COLUMN_PROBLEM = _("Row %(row)s, %(column)s: %(message)s")
-ROW_PROBLEM = _("Row %(row)s: %(message)s")
-
-
-def describe_problems(result):
-    """The refusals as sentences, each naming its row and column."""
-    lines = []
-    for row, column, message in import_problems(result):
-        if row is None:
-            lines.append(message)
-        elif column is None:
-            lines.append(str(ROW_PROBLEM % {"row": row, "message": message}))
-        else:
-            lines.append(str(ROW_COLUMN_PROBLEM % {"row": row, "column": column, "message": message}))
-    return lines
-
-
-# ---------------------------------------------------------------------------
-# Admin
-
-
-DRY_RUN_SUMMARY = _("Dry run, nothing saved yet. To add: %(new)s. To change: %(update)s. Unchanged: "
-                    "%(skip)s. Refused: %(refused)s.")
-FILE_REFUSED = _("The whole file is refused, nothing has been saved: fix its columns and import it again.")
-ROWS_WAITING = _("Rows without errors: they will be added or changed once every refused row is fixed, "
-                 "because a file is imported all or nothing.")
-NOTHING_IMPORTED = _("Nothing was imported: the file has errors. Fix them and import it again.")
-
-# import-export's own import page, plus a summary line and, when rows are refused, the rows that are not.
-IMPORT_TEMPLATE = """{% extends "admin/import_export/import.html" %}{% load i18n %}
-{% block content %}
-  {% if import_summary %}<p class="import-summary"><strong>{{ import_summary }}</strong></p>{% endif %}
-  {{ block.super }}
-{% endblock %}
-{% block validation_errors %}{{ block.super }}
-  {% if result.valid_rows %}
-  <h2>{{ rows_waiting }}</h2>
-  <table class="import-preview">
-    <thead><tr><th></th>{% for field in result.diff_headers %}<th>{{ field }}</th>{% endfor %}</tr></thead>
-    {% for row in result.valid_rows %}
-    <tr class="{{ row.import_type }}">
-      <td class="import-type">
-        {% if row.import_type == 'new' %}{% translate "New" %}
-        {% elif row.import_type == 'skip' %}{% translate "Skipped" %}
-        {% elif row.import_type == 'update' %}{% translate "Update" %}{% endif %}
-      </td>
-      {% for field in row.diff %}<td>{{ field }}</td>{% endfor %}
-    </tr>
-    {% endfor %}
-  </table>
-  {% endif %}
-{% endblock %}
-"""
-
-
-def dry_run_summary(result):
-    if result.base_errors:
-        return FILE_REFUSED
-    totals = result.totals
-    return DRY_RUN_SUMMARY % {
-        "new": totals[RowResult.IMPORT_TYPE_NEW], "update": totals[RowResult.IMPORT_TYPE_UPDATE],
-        "skip": totals[RowResult.IMPORT_TYPE_SKIP],
-        "refused": totals[RowResult.IMPORT_TYPE_INVALID] + totals[RowResult.IMPORT_TYPE_ERROR],
-    }
-
-
-class RuleImportExportMixin(ImportExportMixin):
-    """Import and export for a rule admin; goes before ``HistoryAdmin`` in the bases.
-
-    Simple-history adds its history view to the change form and leaves the change list alone, so
-    import-export's change list template (Import / Export buttons over Django's own change list)
-    composes with it unchanged.
-    """
-
-    formats = RULE_FILE_FORMATS
-    to_encoding = "utf-8-sig"  # a BOM, so that spreadsheet programs read Chinese and Russian CSV right
-
-    # import-export lets every staff user import unless a setting says otherwise: an import adds and
-    # changes rows, so it needs both permissions; an export shows what the change list shows.
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def has_export_permission(self, request):
-        return self.has_view_or_change_permission(request)
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None)
-        result = context.get("result") if context else None
-        if result is not None:
-            context["import_summary"] = dry_run_summary(result)
-            context["rows_waiting"] = ROWS_WAITING
-            response.template_name = engines["django"].from_string(IMPORT_TEMPLATE)
-        return response
-
-    def process_result(self, result, request):
-        # The confirm step imports the file again; if it has become invalid since the dry run (someone
-        # changed a rule meanwhile), everything was rolled back: say so, log nothing, go back to import.
-        if result.has_errors() or result.has_validation_errors():
-            messages.error(request, NOTHING_IMPORTED)
-            for line in describe_problems(result):
-                messages.error(request, line)
-            url = reverse("admin:%s_%s_import" % self.get_model_info(), current_app=self.admin_site.name)
-            return HttpResponseRedirect(url)
-        return super().process_result(result, request)
+PaymentWindowResource = resource_for(PaymentWindow)
+RecurringPaymentWindowResource = resource_for(RecurringPaymentWindow)
+WaitingPolicyResource = resource_for(WaitingPolicy)
+ContributionStandardResource = resource_for(ContributionStandard)
+ReimbursementRuleResource = resource_for(ReimbursementRule)
+SeriousIllnessRuleResource = resource_for(SeriousIllnessRule)

@@ -1,197 +1,33 @@
 """From rule rows to engine inputs: the only place the calculators look rules up.
 
-Every lookup starts at the asked region and walks its chain (city -> province -> national) in the
-current ``RuleBook`` (``calculators.rulebook``: every row visible at the rules moment, read once). One
-helper, ``find``, does the walk for every kind of rule:
-
-* it keeps the rows of that kind that fit the case (same scheme and kind of care, say);
-* for a coverage year it takes the latest year up to the one asked that any region of the chain has
-  (so a year whose figures are not published yet uses the latest earlier ones, and the answer says so);
-* and the nearest region with rows for that year: the answer comes from that region only, never
-  mixed with its parents. So a region that sets its own outpatient rules for primary care only does
-  not borrow a level-3 outpatient rule from its province: ``RuleNotFound("level")``.
-
-A row marked as an example (``is_example``: a figure whose source names no region) is used only for
-its own region, never for a region below it.
-
-Payment windows are dated, so they never come from another year: a region's own window for the year,
-or else the usual period (``RecurringPaymentWindow``) of the nearest region that has one.
-
-Each lookup returns the engine dataclass (or a mapping of them) and the ``Region`` actually used; the
-dataclass's ``coverage_year`` is the year whose rules were used.
-
-Rules as of a moment
---------------------
-Lookups read the rows visible at the current "rules moment": published rows whose ``publish_at`` has
-passed. By default that moment is now, so a rule published ahead of time goes live by itself.
-``viewing`` moves it for a block of code (a staff preview of a future date, a check case run)::
+Each lookup finds its rows with ``rulebook.find`` (the walk up the asked region's chain, at the current
+rules moment) and returns the engine dataclass (or a mapping of them) with the ``Region`` actually used;
+the dataclass's ``coverage_year`` is the year whose rules were used. Payment windows are dated, so they
+never come from another year: a region's own window for the year, or else the usual period
+(``RecurringPaymentWindow``) of the nearest region that has one.
 
     with rules.viewing(at=datetime(2026, 1, 1, tzinfo=CHINA)):
         rules.payment_window("hubei", 2026)
-
-``viewing(include_drafts=True)`` also reads drafts and rows in review, which win over the published
-row for the same case: how a check case tries a draft change before it is published.
 """
 
-import contextlib
-import contextvars
 import datetime
-from dataclasses import dataclass
-
-from django.utils import timezone
 
 from calculators import rulebook
+from calculators.choices import LEVEL_ORDER, EmployeeStatus, Level, Scheme, Visit
 from calculators.engine import rules as engine
-from calculators.models import LEVEL_ORDER, EmployeeStatus, Level, Region, Scheme, Visit
-from portal.preview import CHINA
 
-__all__ = [
-    "CHINA", "RulesMoment", "viewing", "current", "today", "RuleNotFound", "get_region", "regions",
-    "population_groups", "benefit_rule", "tiers_for", "levels_for", "serious_illness_rule", "payment_window",
-    "waiting_policy", "contribution", "contributions", "default_coverage_year", "earliest_year", "latest_year",
-    "visits_for",
-]
-
-
-@dataclass(frozen=True)
-class RulesMoment:
-    """Which rule rows the lookups read: those visible at ``at`` (None: now)."""
-
-    at: datetime.datetime | None = None
-    include_drafts: bool = False
-
-    def when(self):
-        return self.at or timezone.now()
-
-    def today(self):
-        """The date in China at this moment: the default "today" of the calculators."""
-        return self.when().astimezone(CHINA).date()
-
-
-_moment = contextvars.ContextVar("calculators_rules_moment", default=RulesMoment())
-
-
-def _as_moment(at):
-    """A datetime (naive ones are taken as China time), or a date's first moment in China, or None."""
-    if at is None:
-        return None
-    if not isinstance(at, datetime.datetime):
-        return datetime.datetime.combine(at, datetime.time.min, tzinfo=CHINA)
-    if timezone.is_naive(at):
-        return at.replace(tzinfo=CHINA)
-    return at
-
-
-@contextlib.contextmanager
-def viewing(at=None, include_drafts=False):
-    """Read the rules as they are (or will be) at ``at`` inside the block; yields the ``RulesMoment``.
-
-    ``at``: a datetime, or a date (its first moment in China); None is now. ``include_drafts``: drafts and
-    rows in review count too and win over the published row for the same case. Blocks nest.
-    """
-    token = _moment.set(RulesMoment(_as_moment(at), bool(include_drafts)))
-    try:
-        yield _moment.get()
-    finally:
-        _moment.reset(token)
-
-
-def current():
-    return _moment.get()
-
-
-def today():
-    """The date in China at the rules moment: what the calculators take as today."""
-    return current().today()
-
-
-def book():
-    return rulebook.book_for(current())
-
-
-class RuleNotFound(LookupError):
-    """No rule matches.
-
-    ``field``: what did not match, one of "region", "coverage_year", "scheme", "employee_status",
-    "visit", "tier", "level", "on_date", "group", "bands" (a rule with no bands saved).
-    ``kind``: which rule was asked for (a ``rulebook.KINDS`` key, or "region").
-    ``region``: the Region whose rules were searched last (None when the region itself is unknown);
-    ``searched``: the slugs walked, nearest first; ``criteria``: what was asked.
-    """
-
-    def __init__(self, field, *, kind, region=None, searched=(), criteria=None):
-        self.field, self.kind, self.region = field, kind, region
-        self.searched = tuple(searched)
-        self.criteria = dict(criteria or {})
-        asked = ", ".join(f"{key}={value!r}" for key, value in self.criteria.items())
-        if kind == "region":
-            message = f"Unknown region ({asked})"
-        else:
-            where = f" in {' -> '.join(self.searched)}" if self.searched else ""
-            message = f"No {kind.replace('_', ' ')} rule{where}: nothing matches {field} ({asked})"
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class Found:
-    rows: list  # the rows of the region used, for the year used
-    region: Region
-    year: int | None
-    searched: tuple  # slugs walked up to the region used
-
-    def missing(self, field, kind, criteria):
-        return RuleNotFound(field, kind=kind, region=self.region, searched=self.searched, criteria=criteria)
-
-
-def get_region(region):
-    """A Region from a slug (or the Region itself); RuleNotFound("region") when unknown."""
-    slug = getattr(region, "slug", region)
-    found = book().regions.get(slug) if isinstance(slug, str) else None
-    if found is None:
-        raise RuleNotFound("region", kind="region", criteria={"region": region})
-    return found
-
-
-def regions():
-    """All regions, in their editorial order (for choosing one)."""
-    return list(book().regions.values())
-
-
-def population_groups():
-    """All population groups, in their editorial order."""
-    return list(book().groups)
-
-
-def find(kind, region, *, criteria, year=None, fits=None, missing_field="coverage_year"):
-    """The rows of ``kind`` that ``fits`` (a row -> bool) of the nearest region in ``region``'s chain, for
-    the latest coverage year up to ``year`` (no year: rules without one). RuleNotFound when none."""
-    rules = book()
-    chain = rules.chain(get_region(region))
-    candidates = [
-        (depth, row) for depth, node in enumerate(chain) for row in rules.of(kind, node)
-        if not (depth and row.is_example) and (fits is None or fits(row))
-    ]
-    used_year = None
-    if year is not None:
-        used_year = max((row.coverage_year for _depth, row in candidates if row.coverage_year <= year), default=None)
-        candidates = [(depth, row) for depth, row in candidates if row.coverage_year == used_year]
-    if not candidates:
-        raise RuleNotFound(missing_field, kind=kind, region=chain[-1], searched=[node.slug for node in chain],
-                           criteria=criteria)
-    depth = min(depth for depth, _row in candidates)
-    return Found([row for d, row in candidates if d == depth], chain[depth], used_year,
-                 tuple(node.slug for node in chain[:depth + 1]))
+# The whole lookup API is used through this module; the moment and the walk live in rulebook.
+from calculators.rulebook import (  # noqa: F401, I001
+    RuleNotFound, RulesMoment, book, current, earliest_year, find, get_region, latest_year, population_groups,
+    regions, today, viewing,
+)
+from core.dates import CHINA  # noqa: F401
 
 
 def _best(rows):
     """The row to use among versions of one rule: a draft before the published one, then the latest start."""
     return min(rows, key=lambda row: (rulebook.unpublished_first(row),
                                       -(getattr(row, "valid_from", None) or datetime.date.min).toordinal()))
-
-
-def _in_force(rows, day):
-    return [row for row in rows if (row.valid_from is None or row.valid_from <= day)
-            and (row.valid_until is None or row.valid_until >= day)]
 
 
 def _bands(row):
@@ -203,18 +39,22 @@ def _rule_day(found, on_date):
     return on_date if found.year == on_date.year else datetime.date(found.year, 12, 31)
 
 
+def _asked(region, **criteria):
+    return {"region": getattr(region, "slug", region), **criteria}
+
+
 # ---------------------------------------------------------------------------
 # Benefits of the basic fund
 
 
 def _benefit_rows(region, scheme, status, tier, visit, on_date, criteria):
     """The rows of the region and year that set (scheme, visit), narrowed by status and tier."""
-    for name, value, choices in (("scheme", scheme, Scheme.values), ("visit", visit, Visit.values),
-                                 ("employee_status", status, EmployeeStatus.values)):
-        if value not in choices:
+    checks = [("level", criteria["level"], Level.values)] if "level" in criteria else []
+    checks += [("scheme", scheme, Scheme.values), ("visit", visit, Visit.values),
+               ("employee_status", status, EmployeeStatus.values), ("tier", tier, (None, 1, 2, 3))]
+    for name, value, allowed in checks:
+        if value not in allowed:
             raise RuleNotFound(name, kind="benefit", criteria=criteria)
-    if tier is not None and tier not in (1, 2, 3):
-        raise RuleNotFound("tier", kind="benefit", criteria=criteria)
     region = get_region(region)
     try:
         found = find("benefit", region, criteria=criteria, year=on_date.year,
@@ -228,13 +68,9 @@ def _benefit_rows(region, scheme, status, tier, visit, on_date, criteria):
                 raise missing from None
         missing.field = "visit"
         raise
-    rows = [row for row in found.rows if row.employee_status == status]
-    if not rows:
-        raise found.missing("employee_status", "benefit", criteria)
+    rows = found.narrow(found.rows, "employee_status", lambda row: row.employee_status == status)
     # A rule for the asked tier wins over one without a tier; a rule without a tier holds for every tier.
-    rows = [row for row in rows if row.tier is None or (tier is not None and row.tier == tier)]
-    if not rows:
-        raise found.missing("tier", "benefit", criteria)
+    rows = found.narrow(rows, "tier", lambda row: row.tier is None or (tier is not None and row.tier == tier))
     return rows, found
 
 
@@ -247,22 +83,15 @@ def benefit_rule(region, scheme, status, tier, visit, level, on_date):
     latest earlier year with rules) in force on ``on_date`` (or at the end of that earlier year).
     """
     status = status or ""
-    criteria = {"region": getattr(region, "slug", region), "scheme": scheme, "status": status, "tier": tier,
-                "visit": visit, "level": level, "on_date": on_date}
-    if level not in Level.values:
-        raise RuleNotFound("level", kind="benefit", criteria=criteria)
+    criteria = _asked(region, scheme=scheme, status=status, tier=tier, visit=visit, level=level, on_date=on_date)
     rows, found = _benefit_rows(region, scheme, status, tier, visit, on_date, criteria)
-    rows = [row for row in rows if row.level == level]
-    if not rows:
-        raise found.missing("level", "benefit", criteria)
-    rows = _in_force(rows, _rule_day(found, on_date))
-    if not rows:
-        raise found.missing("on_date", "benefit", criteria)
-    asked_tier = [row for row in rows if row.tier is not None]
-    row = _best(asked_tier or rows)
+    rows = found.narrow(rows, "level", lambda row: row.level == level)
+    day = _rule_day(found, on_date)
+    rows = found.narrow(rows, "on_date", lambda row: row.in_force_on(day))
+    row = _best([row for row in rows if row.tier is not None] or rows)
     bands = _bands(row)
     if not bands:
-        raise found.missing("bands", "benefit", criteria)
+        raise found.missing("bands")
     return engine.BenefitRule(
         region=found.region.slug, coverage_year=row.coverage_year, deductible=row.deductible,
         deductible_per=row.deductible_per, bands=bands, annual_limit=row.annual_limit,
@@ -278,7 +107,7 @@ def tiers_for(region, coverage_year, scheme=Scheme.RESIDENT):
     Uses the region (and year) whose rules of ``scheme`` apply; an empty tuple means they hold for every
     tier (there is nothing to ask).
     """
-    criteria = {"region": getattr(region, "slug", region), "coverage_year": coverage_year, "scheme": scheme}
+    criteria = _asked(region, coverage_year=coverage_year, scheme=scheme)
     found = find("benefit", region, criteria=criteria, year=coverage_year, fits=lambda row: row.scheme == scheme)
     return tuple(sorted({row.tier for row in found.rows if row.tier is not None})), found.region
 
@@ -286,18 +115,16 @@ def tiers_for(region, coverage_year, scheme=Scheme.RESIDENT):
 def levels_for(region, scheme, status, tier, visit, on_date):
     """Facility levels with a rule in force for this case: ``(tuple of levels, Region used)``, lowest first."""
     status = status or ""
-    criteria = {"region": getattr(region, "slug", region), "scheme": scheme, "status": status, "tier": tier,
-                "visit": visit, "on_date": on_date}
+    criteria = _asked(region, scheme=scheme, status=status, tier=tier, visit=visit, on_date=on_date)
     rows, found = _benefit_rows(region, scheme, status, tier, visit, on_date, criteria)
-    levels = {row.level for row in _in_force(rows, _rule_day(found, on_date))}
-    if not levels:
-        raise found.missing("on_date", "benefit", criteria)
+    day = _rule_day(found, on_date)
+    levels = {row.level for row in found.narrow(rows, "on_date", lambda row: row.in_force_on(day))}
     return tuple(sorted(levels, key=LEVEL_ORDER.__getitem__)), found.region
 
 
 def visits_for(region, scheme, on_date):
     """Kinds of care the region's rules of ``scheme`` cover for the date's year (or the latest earlier one)."""
-    criteria = {"region": getattr(region, "slug", region), "scheme": scheme, "on_date": on_date}
+    criteria = _asked(region, scheme=scheme, on_date=on_date)
     visits = set()
     for visit in Visit.values:
         try:
@@ -318,15 +145,12 @@ def serious_illness_rule(region, on_date):
 
     Bands are amounts of the patient's own yearly burden; the first starts at ``deductible``.
     """
-    criteria = {"region": getattr(region, "slug", region), "on_date": on_date}
-    found = find("serious_illness", region, criteria=criteria, year=on_date.year)
-    rows = _in_force(found.rows, _rule_day(found, on_date))
-    if not rows:
-        raise found.missing("on_date", "serious_illness", criteria)
-    row = _best(rows)
+    found = find("serious_illness", region, criteria=_asked(region, on_date=on_date), year=on_date.year)
+    day = _rule_day(found, on_date)
+    row = _best(found.narrow(found.rows, "on_date", lambda row: row.in_force_on(day)))
     bands = _bands(row)
     if not bands:
-        raise found.missing("bands", "serious_illness", criteria)
+        raise found.missing("bands")
     return engine.SeriousIllnessRule(
         region=found.region.slug, coverage_year=row.coverage_year, deductible=row.deductible,
         reduced_deductible=row.reduced_deductible,
@@ -344,7 +168,7 @@ def payment_window(region, coverage_year):
 
     The nearest region's own window for that year, or else its usual period (``typical``).
     """
-    criteria = {"region": getattr(region, "slug", region), "coverage_year": coverage_year}
+    criteria = _asked(region, coverage_year=coverage_year)
     rules = book()
     chain = rules.chain(get_region(region))
     for depth, node in enumerate(chain):
@@ -369,14 +193,14 @@ def payment_window(region, coverage_year):
                        searched=[node.slug for node in chain], criteria=criteria)
 
 
-def default_coverage_year(region, today):
-    """The coverage year a payment question is most likely about on ``today``: this year's while its payment
+def default_coverage_year(region, day):
+    """The coverage year a payment question is most likely about on ``day``: this year's while its payment
     period (or the region's own late period) still runs, otherwise next year's, whose period is open or
     coming."""
-    window, _used = payment_window(region, today.year)
-    if today <= window.end or (window.late_deadline is not None and today <= window.late_deadline):
-        return today.year
-    return today.year + 1
+    window, _used = payment_window(region, day.year)
+    if day <= window.end or (window.late_deadline is not None and day <= window.late_deadline):
+        return day.year
+    return day.year + 1
 
 
 def waiting_policy(region, on_date=None):
@@ -384,11 +208,10 @@ def waiting_policy(region, on_date=None):
 
     With ``on_date``, the policy must be in force on that date (RuleNotFound("on_date") otherwise).
     """
-    criteria = {"region": getattr(region, "slug", region), "on_date": on_date}
-    found = find("waiting_policy", region, criteria=criteria, missing_field="region")
+    found = find("waiting_policy", region, criteria=_asked(region, on_date=on_date), missing_field="region")
     row = min(found.rows, key=rulebook.unpublished_first)
     if on_date is not None and row.valid_from and row.valid_from > on_date:
-        raise found.missing("on_date", "waiting_policy", criteria)
+        raise found.missing("on_date")
     return engine.WaitingPolicy(
         region=found.region.slug, fixed_months=row.fixed_months, months_per_gap_year=row.months_per_gap_year,
         free_gap_years=row.free_gap_years, months_removed_per_repaid_year=row.months_removed_per_repaid_year,
@@ -398,20 +221,15 @@ def waiting_policy(region, on_date=None):
     ), found.region
 
 
-def _contribution(row, used):
-    return engine.Contribution(
-        region=used.slug, coverage_year=row.coverage_year, group=row.group.slug, individual=row.individual,
-        subsidy=row.subsidy, late_individual=row.late_individual, subsidy_is_minimum=row.subsidy_is_minimum,
-        source=row.source_ref(),
-    )
-
-
 def _contribution_rows(region, coverage_year, criteria):
     found = find("contribution", region, criteria=criteria, year=coverage_year)
     rows = sorted(found.rows, key=lambda row: (row.group.order, row.group.slug, rulebook.unpublished_first(row)))
     by_group = {}
     for row in rows:
-        by_group.setdefault(row.group.slug, _contribution(row, found.region))
+        by_group.setdefault(row.group.slug, engine.Contribution(
+            region=found.region.slug, coverage_year=row.coverage_year, group=row.group.slug,
+            individual=row.individual, subsidy=row.subsidy, late_individual=row.late_individual,
+            subsidy_is_minimum=row.subsidy_is_minimum, source=row.source_ref()))
     return by_group, found
 
 
@@ -420,43 +238,15 @@ def contributions(region, coverage_year):
 
     Returns ``({group slug: engine.Contribution}, Region used)`` in the groups' editorial order.
     """
-    criteria = {"region": getattr(region, "slug", region), "coverage_year": coverage_year}
-    by_group, found = _contribution_rows(region, coverage_year, criteria)
+    by_group, found = _contribution_rows(region, coverage_year, _asked(region, coverage_year=coverage_year))
     return by_group, found.region
 
 
 def contribution(region, coverage_year, group):
     """One group's contribution standard: ``(engine.Contribution, Region used)``."""
     slug = getattr(group, "slug", group)
-    criteria = {"region": getattr(region, "slug", region), "coverage_year": coverage_year, "group": slug}
-    by_group, found = _contribution_rows(region, coverage_year, criteria)
+    by_group, found = _contribution_rows(region, coverage_year, _asked(region, coverage_year=coverage_year,
+                                                                       group=slug))
     if slug not in by_group:
-        raise found.missing("group", "contribution", criteria)
+        raise found.missing("group")
     return by_group[slug], found.region
-
-
-# ---------------------------------------------------------------------------
-# Which years have rules
-
-
-def _years(missing):
-    rules = book()
-    searched = set(missing.searched)
-    return [row.coverage_year for row in rules.all(missing.kind)
-            if row.region.slug in searched and hasattr(row, "coverage_year")]
-
-
-def earliest_year(missing):
-    """The first coverage year with rules of the missing kind in the regions searched (None: none at all)."""
-    return min(_years(missing), default=None)
-
-
-def latest_year(kind, region):
-    """The latest coverage year with rules of ``kind`` anywhere in ``region``'s chain (None: none, or no such
-    region)."""
-    rules = book()
-    try:
-        chain = {node.pk for node in rules.chain(get_region(region))}
-    except RuleNotFound:
-        return None
-    return max((row.coverage_year for row in rules.all(kind) if row.region_id in chain), default=None)

@@ -1,4 +1,11 @@
-"""Answers as JSON for other clients: money as strings with two decimals, dates as YYYY-MM-DD."""
+"""Answers as JSON, in one place: what the API sends, what a check case compares, and the keys a check case
+may expect (``ANSWER_KEYS``, read off the same table). Money is a string with two decimals, dates are
+YYYY-MM-DD; refused answers are ``{"errors": {field: [message, ...]}}``.
+"""
+
+from django.utils.translation import gettext as _
+
+ERRORS_KEY = "errors"
 
 
 def money(value):
@@ -28,68 +35,71 @@ def source(ref):
             "example": ref.example, "year_assumed": ref.year_assumed}
 
 
-def steps(items):
-    return [{"code": s.code, "amount": money(s.amount), "params": plain(s.params)} for s in items]
+def line(item):
+    return {"group": item.group, "count": item.count, "individual_each": money(item.individual_each),
+            "subsidy_each": money(item.subsidy_each), "individual_total": money(item.individual_total),
+            "subsidy_total": money(item.subsidy_total), "subsidy_is_minimum": item.subsidy_is_minimum}
 
 
-def common(answer):
-    return {
-        "region_asked": answer.region_asked.slug,
-        "region_used": answer.region_used.slug,
-        "rules_as_of": day(answer.rules_as_of),
-        "coverage_year": answer.asked_year,
-        "rules_year": answer.rules_year,
-        "rules_checked_on": day(answer.checked_on),
-        "sources": [source(s) for s in answer.sources],
-        "notes": answer.notes,
-        "estimate": True,
-    }
+# Each calculator's own figures: key -> how to read it off the answer (``a.result`` is the engine's result).
+FIGURES = {
+    "reimbursement": {
+        "cost": lambda a: money(a.result.cost),
+        "fund_pays": lambda a: money(a.result.fund_pays),
+        "serious_illness_pays": lambda a: money(a.result.serious_illness_pays),
+        "you_pay": lambda a: money(a.result.you_pay),
+    },
+    "deadline": {
+        "status": lambda a: a.result.window_status,
+        "window_start": lambda a: day(a.result.window.start),
+        "window_end": lambda a: day(a.result.window.end),
+        "late_deadline": lambda a: day(a.result.window.late_deadline),
+        "late_until": lambda a: day(a.result.late_until),
+        "typical_window": lambda a: a.result.window.typical,
+        "days_left": lambda a: a.result.days_left,
+        "days_until_open": lambda a: a.result.days_until_open,
+        "amount_due": lambda a: money(a.result.amount_due),
+        "waiting_months": lambda a: a.result.waiting_months,
+        "cover_starts": lambda a: day(a.result.cover_starts),
+        "cover_ends": lambda a: day(a.result.cover_ends),
+    },
+    "contribution": {
+        "total_individual": lambda a: money(a.result.total_individual),
+        "total_subsidy": lambda a: money(a.result.total_subsidy),
+        "lines": lambda a: [line(item) for item in a.result.lines],
+    },
+}
+# What every answer says about itself.
+COMMON = {
+    "steps": lambda a: [{"code": s.code, "amount": money(s.amount), "params": plain(s.params)} for s in a.result.steps],
+    "region_asked": lambda a: a.region_asked.slug,
+    "region_used": lambda a: a.region_used.slug,
+    "rules_as_of": lambda a: day(a.rules_as_of),
+    "coverage_year": lambda a: a.asked_year,
+    "rules_year": lambda a: a.rules_year,
+    "rules_checked_on": lambda a: day(a.checked_on),
+    "sources": lambda a: [source(s) for s in a.sources],
+    "notes": lambda a: a.notes,
+    "ignored_parameters": lambda a: a.ignored_names,
+    "estimate": lambda a: True,
+}
+ANSWER_KEYS = {name: tuple(figures) for name, figures in FIGURES.items()}
+COMMON_ANSWER_KEYS = tuple(COMMON)
 
 
-def reimbursement(answer):
-    result = answer.result
-    return {
-        "cost": money(result.cost),
-        "fund_pays": money(result.fund_pays),
-        "serious_illness_pays": money(result.serious_illness_pays),
-        "you_pay": money(result.you_pay),
-        "steps": steps(result.steps),
-        **common(answer),
-    }
+def answer(name, found):
+    """The JSON body of a calculator's answer."""
+    return {key: read(found) for key, read in {**FIGURES[name], **COMMON}.items()}
 
 
-def deadline(answer):
-    result = answer.result
-    window = result.window
-    return {
-        "status": result.window_status,
-        "window_start": day(window.start),
-        "window_end": day(window.end),
-        "late_deadline": day(window.late_deadline),
-        "late_until": day(result.late_until),
-        "typical_window": window.typical,
-        "days_left": result.days_left,
-        "days_until_open": result.days_until_open,
-        "amount_due": money(result.amount_due),
-        "waiting_months": result.waiting_months,
-        "cover_starts": day(result.cover_starts),
-        "cover_ends": day(result.cover_ends),
-        "steps": steps(result.steps),
-        **common(answer),
-    }
+def errors(form):
+    """The JSON body of a refused answer: every field's messages, in the reader's language."""
+    if not form.is_bound:
+        return {ERRORS_KEY: {"__all__": [_("Give the calculator's answers as query parameters.")]}}
+    return {ERRORS_KEY: {name: [error["message"] for error in items]
+                         for name, items in form.errors.get_json_data().items()}}
 
 
-def contribution(answer):
-    result = answer.result
-    return {
-        "total_individual": money(result.total_individual),
-        "total_subsidy": money(result.total_subsidy),
-        "lines": [
-            {"group": line.group, "count": line.count, "individual_each": money(line.individual_each),
-             "subsidy_each": money(line.subsidy_each), "individual_total": money(line.individual_total),
-             "subsidy_total": money(line.subsidy_total), "subsidy_is_minimum": line.subsidy_is_minimum}
-            for line in result.lines
-        ],
-        "steps": steps(result.steps),
-        **common(answer),
-    }
+def body(name, form, found):
+    """``(JSON body, HTTP status)`` for calculator ``name``: the answer, or why there is none."""
+    return (answer(name, found), 200) if found is not None else (errors(form), 400)

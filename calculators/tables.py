@@ -13,6 +13,7 @@ standard.
 """
 
 import contextlib
+import uuid
 from collections import defaultdict
 
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from calculators import rules
 from guides import embeds
 
 TABLES = ["payment-windows", "waiting-periods", "contributions", "reimbursement", "serious-illness"]
+COLUMNS = {"payment-windows": 4, "waiting-periods": 6, "contributions": 5, "reimbursement": 7, "serious-illness": 4}
 KIND = {"payment-windows": "payment_window", "waiting-periods": "waiting_policy", "contributions": "contribution",
         "reimbursement": "benefit", "serious-illness": "serious_illness"}
 DATED = {"payment_window", "contribution", "benefit", "serious_illness"}
@@ -79,9 +81,16 @@ def render_table(name, region=None, year=None, *, heading_level=3, at=None):
     with viewing:
         rows, usual, used = table_rows(name, region, year)
         current_year = rules.today().year
+    marks = {  # said once under the table instead of in every row
+        "older": year is None and any(getattr(row, "coverage_year", current_year) < current_year for row in rows),
+        "year_assumed": any(row.year_assumed for row in rows),
+        "per_assumed": any(getattr(row, "deductible_per_assumed", False) for row in rows),
+        "example": region is not None and any(row.is_example for row in rows),
+    }
     return render_to_string(f"calculators/tables/{name.replace('-', '_')}.html", {
         "rows": rows, "usual": usual, "region": region, "used_region": used if used != region else None,
-        "year": year, "current_year": current_year, "heading_level": heading_level,
+        "year": year, "current_year": current_year, "heading_level": heading_level, "marks": marks,
+        "columns": COLUMNS[name] + (region is None), "table_id": f"table-{uuid.uuid4().hex[:8]}",
         "sources": unique_sources([*usual, *rows]),
     })
 

@@ -5,7 +5,7 @@ result (and the field messages, out of band), and a client that asks for
 ``Accept: application/json`` gets the answer as data.
 
 Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
-(``portal.preview``); everyone else's ``as_of`` is ignored.
+(``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
 from django.http import HttpResponse, JsonResponse
@@ -15,9 +15,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from calculators import answers, calendar, rules, tables
+from calculators import answers, calendar, rules, serializers, tables
 from calculators.models import Region
-from portal.preview import AS_OF, preview_day, preview_moment
+from core.preview import AS_OF, preview_day, preview_moment
 
 
 def wants_json(request):
@@ -37,27 +37,41 @@ def calculate(request, name):
 
 def respond(request, name, form, answer, preview_date=None):
     if wants_json(request):
-        if answer is None:
-            errors = form.errors.get_json_data() if form.is_bound else {
-                "__all__": [{"message": _("Give the calculator's answers as query parameters."), "code": "required"}]
-            }
-            response = JsonResponse({"errors": {k: [e["message"] for e in v] for k, v in errors.items()}}, status=400)
-        else:
-            data = answers.CALCULATORS[name].serialize(answer)
-            if preview_date:
-                data["preview_as_of"] = preview_date.isoformat()
-            response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+        data, status = serializers.body(name, form, answer)
+        if preview_date and answer is not None:
+            data["preview_as_of"] = preview_date.isoformat()
+        response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     else:
-        template = f"calculators/{name}.html"
+        context = {"form": form, "answer": answer, "calculator": name, "preview_date": preview_date,
+                   "share_url": share_url(request, name, form, answer),
+                   "today": preview_date or rules.today()}
         if request.htmx:
-            template += "#result"
-        context = {"form": form, "answer": answer, "share_url": request.build_absolute_uri(),
-                   "preview_date": preview_date}
-        response = render(request, template, context, status=200)
-    patch_vary_headers(response, ["Accept", "HX-Request"])
+            shown = request.headers.get(FORM_SHAPE_HEADER)
+            context["form_changed"] = shown != form.shape_signature()
+            response = render(request, "calculators/_htmx_response.html", context)
+            if answer is not None:  # the address bar holds the same link as the share block
+                response["HX-Push-Url"] = context["share_url"]
+        else:
+            response = render(request, f"calculators/{name}.html", context)
+    patch_vary_headers(response, ["Accept", "HX-Request", FORM_SHAPE_HEADER])
     if preview_date:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+# The calculators' script sends which fields and options the page shows; the form is sent again only when
+# the answers change which questions apply (re-sending it on every keystroke could undo typing).
+FORM_SHAPE_HEADER = "X-Calculator-Form"
+
+
+def share_url(request, name, form, answer):
+    """The link that reproduces the answer on screen: every answer that applies, dates included, nothing else."""
+    if answer is None:
+        return request.build_absolute_uri()
+    query = form.share_query()
+    if preview_date := preview_day(preview_moment(request)):
+        query += f"&{AS_OF}={preview_date.isoformat()}"
+    return request.build_absolute_uri(reverse(f"calculators:{name}") + "?" + query)
 
 
 def calculator_view(name):
@@ -82,12 +96,15 @@ contribution = calculator_view("contribution")
 
 @require_GET
 def deadline_reminder(request):
-    form, answer, _preview_date = calculate(request, "deadline")
-    if answer is None or answer.result.window_status == "closed":
-        return HttpResponse(_("There is no upcoming deadline to remind you of."), status=400,
+    form, answer, preview_date = calculate(request, "deadline")
+    body = None
+    if answer is not None:
+        link = share_url(request, "deadline", form, answer)
+        with rules.viewing(at=preview_moment(request)):
+            body = calendar.reminder_file(answer, link, rules.today())
+    if body is None:
+        return HttpResponse(_("There is no upcoming date to remind you of."), status=400,
                             content_type="text/plain; charset=utf-8")
-    link = request.build_absolute_uri(reverse("calculators:deadline") + "?" + request.GET.urlencode())
-    body = calendar.deadline_reminder(answer, link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="medical-insurance-deadline.ics"'
     return response

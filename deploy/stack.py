@@ -48,16 +48,9 @@ def free_port(taken=()):
     raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
 
 
-def health_check_with_robots_fallback(base_url, headers=None, timeout=2):
-    """True when the server answers its load balancers' health check, GET /healthz, with 200.
-
-    Until /healthz is merged into this branch, a 404 from it is followed by GET /robots.txt, and 200 there
-    counts as up. Remove that fallback once /healthz is on main.
-    """
-    status = http_status(f"{base_url}/healthz", headers, timeout)
-    if status == 404:
-        status = http_status(f"{base_url}/robots.txt", headers, timeout)
-    return status == 200
+def is_healthy(base_url, headers=None, timeout=2):
+    """True when the server answers its load balancers' health check, GET /healthz, with 200."""
+    return http_status(f"{base_url}/healthz", headers, timeout) == 200
 
 
 def http_status(url, headers=None, timeout=2):
@@ -174,7 +167,7 @@ class AppServer:
         if self.process is not None and self.process.poll() is not None:
             raise RuntimeError(f"app server {self.name} exited; its log ends:\n{self.log_tail()}")
         # The node sees what nginx sends it: HTTPS according to X-Forwarded-Proto.
-        return health_check_with_robots_fallback(self.url, {"X-Forwarded-Proto": "https"})
+        return is_healthy(self.url, {"X-Forwarded-Proto": "https"})
 
     def wait_until_up(self, timeout=60):
         try:
@@ -315,7 +308,7 @@ http {{
     def is_up(self):
         if self.process is not None and self.process.poll() is not None:
             raise RuntimeError(f"nginx exited: {(self.prefix / 'error.log').read_text(errors='replace')[-2000:]}")
-        return health_check_with_robots_fallback(self.url)
+        return is_healthy(self.url)
 
     def reload(self, app_servers):
         """Put exactly these app servers in rotation: new config, `nginx -s reload` (graceful)."""

@@ -3,14 +3,15 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guides import rendering, revisions
 from guides.models import FAQ, Guide, GuideSource, Topic
-from portal.admin_history import HistoryAdmin
-from portal.admin_parity import confirm_translation
-from portal.workflow import WorkflowAdminMixin
+from core.admin_history import HistoryAdmin
+from core.admin_parity import confirm_translation
+from core.admin_workflow import WorkflowAdminMixin
 
 
 @admin.action(description=_("Start a revision (the live version stays online until the revision is published)"))
@@ -32,6 +33,20 @@ class SideBySideMedia:
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+
+class RenderingWarningsMixin:
+    """After a save, tell the editor once what in the Markdown readers will not see as written."""
+
+    markdown_fields = ()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for name in self.markdown_fields:
+            for suffix, language in (("zh", "zh-hans"), ("ru", "ru")):
+                field = self.model._meta.get_field(f"{name}_{suffix}")
+                for warning in rendering.render(getattr(obj, field.name), language).warnings:
+                    messages.warning(request, f"{capfirst(field.verbose_name)}: {warning}")
 
 
 class HasTranslationFilter(admin.SimpleListFilter):
@@ -73,7 +88,7 @@ class GuideSourceInline(admin.StackedInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
+class GuideAdmin(SideBySideMedia, RenderingWarningsMixin, WorkflowAdminMixin, HistoryAdmin):
     actions = [confirm_translation, start_revision]
     change_form_template = "admin/guides/guide/change_form.html"
 
@@ -86,6 +101,7 @@ class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
     search_fields = ["slug", "title_zh", "title_ru", "body_zh", "body_ru"]
     date_hierarchy = "updated_on"
     translation_check_field = "body"
+    markdown_fields = ("body",)
     inlines = [GuideSourceInline]
     save_on_top = True
     fieldsets = [
@@ -108,14 +124,15 @@ class GuideAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
 
 
 @admin.register(FAQ)
-class FAQAdmin(SideBySideMedia, WorkflowAdminMixin, HistoryAdmin):
+class FAQAdmin(SideBySideMedia, RenderingWarningsMixin, WorkflowAdminMixin, HistoryAdmin):
     actions = [confirm_translation, start_revision]
     list_display = ["slug", "question_zh", "question_ru", "topic", "order", "status", "publish_at", "last_author",
                     "revision_of"]
     list_filter = ["status", "topic", HasTranslationFilter]
-    list_editable = ["order"]
+    # No list_editable: a row edited in the list carries no version and no review, so the order changes in the form.
     search_fields = ["slug", "question_zh", "question_ru", "answer_zh", "answer_ru"]
     translation_check_field = "answer"
+    markdown_fields = ("answer",)
     fieldsets = [
         (None, {"fields": [("slug", "topic", "order"), "updated_on"]}),
         (_("Review and publishing"), {"fields": [("status", "publish_at")]}),

@@ -3,16 +3,15 @@
 Each kind of embed registers a renderer here. A renderer receives the
 parsed parameters, the reader's language and the "rules as of" date, and
 returns trusted HTML. Unknown or broken placeholders show a short note
-instead of failing the whole page.
+instead of failing the whole page; what is wrong goes to the editor (the
+preview and the message after saving), not to the log on every page view.
 """
 
-import logging
 import shlex
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-
-logger = logging.getLogger(__name__)
+from django.utils.translation import gettext as _
 
 _renderers = {}
 _facts = {}
@@ -57,7 +56,8 @@ def parse(spec):
     return kind, name, params
 
 
-def render(spec, language, *, as_of=None):
+def render(spec, language, *, as_of=None, warnings=None):
+    """Trusted HTML for one placeholder; a broken one gives a short note, and its problem is added to ``warnings``."""
     try:
         kind, name, params = parse(spec)
         renderer = _renderers.get(f"{kind}:{name}")
@@ -65,5 +65,6 @@ def render(spec, language, *, as_of=None):
             raise EmbedError(f"unknown embed {kind}:{name}")
         return mark_safe(renderer(params, language=language, as_of=as_of))
     except (EmbedError, ValueError) as error:
-        logger.warning("Guide placeholder [[%s]] not rendered: %s", spec, error)
+        if warnings is not None:
+            warnings.append(_("The line [[%(spec)s]] shows no table: %(problem)s.") % {"spec": spec, "problem": error})
         return render_to_string("guides/embed_unavailable.html", {"spec": spec})

@@ -3,6 +3,10 @@
 What is stored is the page, its language, the answer, the comment and the time: nothing about
 the reader. No IP address, user agent, user id or cookie id ever reaches the database.
 
+Forged posts: the form carries no CSRF cookie token (a cookie on every public page would keep shared
+caches from storing them). Instead a post must carry a signed form token that this site rendered in the
+last few days, and, when the browser says where it comes from (Origin, else Referer), come from this site.
+
 Flood control needs to recognise a client for one minute, so it keeps a counter in the cache
 under a salted hash of the client address (see ``is_flood``). That hash lives only in the cache,
 expires after 60 seconds and is never written to the database.
@@ -11,47 +15,34 @@ expires after 60 seconds and is never written to the database.
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import datetime
+import logging
+import threading
+import time
+
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.db import models
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language_from_path
-from django.utils.translation import gettext_lazy as _
 
-COMMENT_MAX_LENGTH = 1000
-PAGE_MAX_LENGTH = 200
+from core.cache import CacheUnavailable
+from core.client import client_address
+from core.middleware import strip_control_characters
+from guides.models import COMMENT_MAX_LENGTH, PAGE_MAX_LENGTH, Feedback
+
+logger = logging.getLogger(__name__)
+
 # A posted page may carry the calculator's answers in its query string; anything longer is not ours.
 POSTED_PAGE_MAX_LENGTH = 2000
 
+FORM_TOKEN_SALT = "guides.feedback.form-token"
+FORM_TOKEN_DAYS = 3  # longer than any page is cached, so a cached form still posts
+
 FLOOD_LIMIT = 5  # posts per client per window; the next one is refused
 FLOOD_WINDOW = 60  # seconds
-
-
-class Feedback(models.Model):
-    class PageKind(models.TextChoices):
-        GUIDE = "guide", _("guide")
-        FAQ = "faq", _("questions and answers")
-        CALCULATOR = "calculator", _("calculator")
-
-    # Deliberately no IP address, user agent, user or session: feedback is anonymous.
-    page = models.CharField(_("page"), max_length=PAGE_MAX_LENGTH, db_index=True,
-                            help_text=_("The page's address on this site, without the query string."))
-    page_kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, db_index=True)
-    useful = models.BooleanField(_("useful"))
-    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
-
-    class Meta:
-        app_label = "guides"
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("reader feedback")
-        verbose_name_plural = _("reader feedback")
-
-    def __str__(self):
-        return f"{self.page} · {'+' if self.useful else '−'}"
 
 
 # URL names of the pages that ask for feedback, and what kind of page each is.
@@ -74,7 +65,7 @@ class Page:
 
 def resolve_page(value):
     """The page a feedback form was posted from, or None if it is not a page that asks for feedback."""
-    value = (value or "").strip()
+    value = strip_control_characters(value or "").strip()
     if not value or len(value) > POSTED_PAGE_MAX_LENGTH or "\\" in value:
         return None
     try:
@@ -98,7 +89,8 @@ def resolve_page(value):
         if kind == Feedback.PageKind.GUIDE:
             from guides.models import Guide
 
-            if not Guide.objects.filter(slug=match.kwargs.get("slug")).exists():
+            # A draft's address is refused exactly like an unknown one: feedback is no way to find drafts.
+            if not Guide.objects.published().filter(slug=match.kwargs.get("slug")).exists():
                 return None
         canonical = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
     if len(canonical) > PAGE_MAX_LENGTH:
@@ -108,10 +100,45 @@ def resolve_page(value):
 
 def clean_comment(value):
     """(comment, was_shortened): line breaks as one character each, at most COMMENT_MAX_LENGTH."""
-    text = (value or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").strip()
+    text = strip_control_characters((value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
     if len(text) <= COMMENT_MAX_LENGTH:
         return text, False
     return text[:COMMENT_MAX_LENGTH].rstrip(), True
+
+
+def form_token(today=None):
+    """A signed token naming the day it was made: the same all day, so it does not make cached pages differ."""
+    day = (today or datetime.date.today()).toordinal()
+    return signing.dumps(day, salt=FORM_TOKEN_SALT)
+
+
+def is_forged(request):
+    """True for a post that did not come from a form this site rendered recently, or that a browser says came from
+    another site."""
+    try:
+        day = signing.loads(request.POST.get("form_token", ""), salt=FORM_TOKEN_SALT)
+    except signing.BadSignature:
+        return True
+    if not isinstance(day, int) or not 0 <= datetime.date.today().toordinal() - day <= FORM_TOKEN_DAYS:
+        return True
+    return not from_this_site(request)
+
+
+def from_this_site(request):
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    if not origin:
+        return True  # nothing to compare (a client that sends neither is not a browser tricked by another site)
+    parts = urlsplit(origin)
+    if not parts.scheme or not parts.netloc:
+        return False
+    if f"{parts.scheme}://{parts.netloc}" in settings.CSRF_TRUSTED_ORIGINS:
+        return True
+    return parts.netloc == request.get_host() and parts.scheme == request.scheme
+
+
+_local_counts = {}  # address key -> (window start, count): the fallback when the shared cache is down
+_local_lock = threading.Lock()
+_last_fallback_warning = 0.0
 
 
 def is_flood(request):
@@ -121,15 +148,35 @@ def is_flood(request):
     address and the address cannot be recovered by hashing every possible IP. It is kept only in
     the cache for FLOOD_WINDOW seconds and never stored in the database.
 
-    REMOTE_ADDR must be the reader's address: behind a reverse proxy the server has to set it from
-    the proxy's header, or every reader would share one counter.
+    The count lives in the shared cache, so every app server counts the same posts. When that cache
+    cannot be reached, each process counts on its own (a looser limit, not none) and says so in the log.
+
+    The address is ``core.client.client_address``: behind a reverse proxy, the header the proxy sets.
     """
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    key = "feedback-flood:" + salted_hmac("guides.feedback.flood", address, algorithm="sha256").hexdigest()
+    key = "feedback-flood:" + salted_hmac("guides.feedback.flood", client_address(request) or "unknown",
+                                          algorithm="sha256").hexdigest()
     cache.add(key, 0, FLOOD_WINDOW)  # starts the one-minute window on the first post
     try:
         count = cache.incr(key)
+    except CacheUnavailable:
+        count = count_in_this_process(key)
     except ValueError:  # the window ended between add() and incr()
         cache.set(key, 1, FLOOD_WINDOW)
         count = 1
     return count > FLOOD_LIMIT
+
+
+def count_in_this_process(key):
+    global _last_fallback_warning
+    now = time.monotonic()
+    with _local_lock:
+        for stale in [k for k, (start, _count) in _local_counts.items() if now - start >= FLOOD_WINDOW]:
+            del _local_counts[stale]
+        start, count = _local_counts.get(key, (now, 0))
+        _local_counts[key] = (start, count + 1)
+        warn = now - _last_fallback_warning >= FLOOD_WINDOW
+        if warn:
+            _last_fallback_warning = now
+    if warn:
+        logger.warning("Feedback flood limit counted per process: the shared cache is unavailable.")
+    return count + 1

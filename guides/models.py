@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -7,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.bilingual import BilingualMixin, LocalizedText, current_language
-from portal.workflow import Publishable, PublishableQuerySet, Status
+from core.bilingual import BilingualMixin, LocalizedText, current_language, script_language
+from core.named import Named, SlugQuerySet
+from core.workflow import Publishable, PublishableQuerySet, Status
+
+# Derived on save from the texts, so history (which records what editors wrote) leaves them out.
+DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
 
 
-class TopicQuerySet(models.QuerySet):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
+class TopicQuerySet(SlugQuerySet):
     def with_published_guides(self):
         return self.prefetch_related(
             models.Prefetch("guides", queryset=Guide.objects.published(), to_attr="published_guides")
@@ -26,27 +28,63 @@ class TopicQuerySet(models.QuerySet):
         )
 
 
-class Topic(BilingualMixin, models.Model):
-    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
-    name_ru = models.CharField(_("name (Russian)"), max_length=100, blank=True)
+class Topic(Named):
     description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
     description_ru = models.CharField(_("description (Russian)"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = TopicQuerySet.as_manager()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["order", "slug"]
+    class Meta(Named.Meta):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
 
-    def __str__(self):
-        return self.localized("name").text or self.slug
+
+class Revisable(BilingualMixin, Publishable):
+    """What guides and FAQs share: a topic, revisions that wait beside the live version, and the search text
+    and snippets derived from the texts on every save (``guides.search``; history leaves them out)."""
+
+    # Never copied between a revision and its live version: who it is, where it stands, what is derived.
+    NOT_REVISED = {"id", "slug", "status", "publish_at", "revision_of", "version", *DERIVED_SEARCH_FIELDS,
+                   "search_zh", "search_ru"}
+
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("topic"))
+    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
+    revision_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
+        verbose_name=_("revision of"),
+        help_text=_("A revision waits beside the live version and replaces it once it is published."),
+    )
+    # Filled on every save, fixture loads included (see guides.search): the searchable form of what a
+    # reader of each language sees (title and all text; the title alone) and the plain text snippets come from.
+    search_zh = models.TextField(editable=False, blank=True, default="")
+    search_ru = models.TextField(editable=False, blank=True, default="")
+    search_title_zh = models.TextField(editable=False, blank=True, default="")
+    search_title_ru = models.TextField(editable=False, blank=True, default="")
+    snippet_zh = models.TextField(editable=False, blank=True, default="")
+    snippet_ru = models.TextField(editable=False, blank=True, default="")
+
+    class Meta(Publishable.Meta):
+        abstract = True
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def revised_fields(cls):
+        """The fields a revision copies from its live version and gives back to it: every stored field that is
+        not identity, workflow or derived, so a field added to the model is carried without a change here."""
+        return [field.name for field in cls._meta.concrete_fields if field.name not in cls.NOT_REVISED]
+
+    def values_for_revision(self):
+        """What a new revision of this live row starts with."""
+        return {name: getattr(self, name) for name in self.revised_fields()}
+
+    def copy_parts_to(self, revision):
+        """Copy rows that belong to this one (a guide's sources) to a new revision."""
+
+    def take_parts_from(self, revision):
+        """Take over the rows that belong to a revision being applied."""
 
 
 class GuideQuerySet(PublishableQuerySet):
@@ -59,12 +97,11 @@ class GuideQuerySet(PublishableQuerySet):
         return self.get(slug=slug)
 
 
-class Guide(BilingualMixin, Publishable):
+class Guide(Revisable):
     Status = Status
     TRANSLATED_FIELDS = ("title", "summary", "body")
 
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in links; Latin letters, digits and hyphens."))
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="guides", verbose_name=_("topic"))
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
@@ -72,7 +109,6 @@ class Guide(BilingualMixin, Publishable):
     body_zh = models.TextField(_("body (Chinese, Markdown)"), blank=True)
     body_ru = models.TextField(_("body (Russian, Markdown)"), blank=True)
     published_on = models.DateField(_("published on"), default=timezone.localdate)
-    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
     policy_year = models.PositiveSmallIntegerField(
         _("year the text describes"), null=True, blank=True,
         help_text=_("Only when the text itself states one year's figures. Leave empty when the figures come from "
@@ -85,32 +121,37 @@ class Guide(BilingualMixin, Publishable):
     )
     change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
     change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
-    revision_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
-        verbose_name=_("revision of"),
-        help_text=_("A revision waits beside the live version and replaces it once it is published."),
-    )
-    # Lower-cased plain text for search, filled on every save (see guides.search).
-    search_zh = models.TextField(editable=False, blank=True, default="")
-    search_ru = models.TextField(editable=False, blank=True, default="")
+
+    # The publication date stays the live guide's own.
+    NOT_REVISED = Revisable.NOT_REVISED | {"published_on"}
 
     objects = GuideQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
 
-    class Meta:
+    class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
-        permissions = [("publish_guide", _("Can publish guides"))]
 
     def __str__(self):
         return self.localized("title").text or self.slug
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("guides:detail", args=[self.slug])
+
+    def values_for_revision(self):
+        # A revision starts without a change note: the note says what the revision itself changes.
+        return {**super().values_for_revision(), "published_on": self.published_on, "is_major_change": False,
+                "change_note_zh": "", "change_note_ru": ""}
+
+    def copy_parts_to(self, revision):
+        for source in self.sources.all():
+            source.pk, source.guide = None, revision
+            source.save()
+
+    def take_parts_from(self, revision):
+        self.sources.all().delete()
+        revision.sources.update(guide=self)
 
     def public_change_notes(self, at=None, records=None):
         """Notes of major changes readers can already see, newest first, each dated when it went live.
@@ -151,15 +192,6 @@ class ChangeNote(BilingualMixin):
     date: object
     note_zh: str
     note_ru: str
-
-
-def title_language(text):
-    """The HTML language of a title as published: Chinese, Russian, or unknown ("")."""
-    if any("\u4e00" <= char <= "\u9fff" for char in text):
-        return "zh-Hans"
-    if any("\u0400" <= char <= "\u04ff" for char in text):
-        return "ru"
-    return ""
 
 
 class GuideSourceQuerySet(models.QuerySet):
@@ -213,7 +245,7 @@ class GuideSource(BilingualMixin, models.Model):
     @property
     def title_lang(self):
         """The title is quoted as published, in whatever language that was."""
-        return title_language(self.title)
+        return script_language(self.title)
 
     @property
     def reader_title(self):
@@ -232,7 +264,7 @@ class GuideSource(BilingualMixin, models.Model):
 
     def clean(self):
         # A title published in Chinese (or Russian) is its own Chinese (or Russian) title.
-        original = title_language(self.title)
+        original = script_language(self.title)
         if not self.title_zh.strip() and original == "zh-Hans":
             self.title_zh = self.title
         if not self.title_ru.strip() and original == "ru":
@@ -255,39 +287,31 @@ class FAQQuerySet(PublishableQuerySet):
         return self.get(slug=slug)
 
 
-class FAQ(BilingualMixin, Publishable):
+class FAQ(Revisable):
     TRANSLATED_FIELDS = ("question", "answer")
 
     slug = models.SlugField(_("slug"), unique=True, help_text=_("The question's anchor on the FAQ page."))
-    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="faqs", verbose_name=_("topic"))
     question_zh = models.CharField(_("question (Chinese)"), max_length=300)
     question_ru = models.CharField(_("question (Russian)"), max_length=300, blank=True)
     answer_zh = models.TextField(_("answer (Chinese, Markdown)"), blank=True)
     answer_ru = models.TextField(_("answer (Russian, Markdown)"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    updated_on = models.DateField(_("last updated"), default=timezone.localdate)
-    revision_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="revisions", editable=False,
-        verbose_name=_("revision of"),
-        help_text=_("A revision waits beside the live version and replaces it once it is published."),
-    )
-    search_zh = models.TextField(editable=False, blank=True, default="")
-    search_ru = models.TextField(editable=False, blank=True, default="")
+    # The answer as HTML, rendered on save (see guides.prerender); live tables are filled in when shown.
+    answer_html_zh = models.TextField(editable=False, blank=True, default="")
+    answer_html_ru = models.TextField(editable=False, blank=True, default="")
+
+    NOT_REVISED = Revisable.NOT_REVISED | {"answer_html_zh", "answer_html_ru"}
 
     objects = FAQQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, "answer_html_zh", "answer_html_ru"])
 
-    class Meta:
+    class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")
-        permissions = [("publish_faq", _("Can publish questions"))]
 
     def __str__(self):
         return self.localized("question").text or self.slug
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def anchor(self):
@@ -297,4 +321,92 @@ class FAQ(BilingualMixin, Publishable):
         return reverse("guides:faq") + f"#{self.anchor}"
 
 
-from guides.feedback import Feedback  # noqa: E402,F401  (models of the app live in two modules)
+class SynonymQuerySet(models.QuerySet):
+    def get_by_natural_key(self, term, same_as):
+        return self.get(term=term, same_as=same_as)
+
+
+class Synonym(models.Model):
+    """Two ways of saying one thing: a search for the first also finds pages that use the second, and
+    (``both_ways``) the other way round.
+
+    Pairs that go both ways join up: with 交费 = 缴费 and 缴费 = 交钱, each of the three finds the others.
+    Applied when a query is read, so a change works on the next search without touching any page.
+    """
+
+    term = models.CharField(
+        _("word or phrase readers type"), max_length=100,
+        help_text=_("For example 交费 or ВНЖ. Case and ё do not matter; Russian word endings do not matter."),
+    )
+    same_as = models.CharField(
+        _("means the same as"), max_length=100,
+        help_text=_("Usually the wording our pages use, for example 缴费 or «разрешение на пребывание»."),
+    )
+    both_ways = models.BooleanField(
+        _("also the other way round"), default=True,
+        help_text=_("Untick when a search for the second side must not find the first: ВНЖ finds "
+                    "«разрешение на пребывание», but that wording must not find pages about 居住证."),
+    )
+    note = models.CharField(
+        _("note for editors"), max_length=300, blank=True,
+        help_text=_("Why these mean the same here, or when they do not (for example 医保卡 and 社保卡)."),
+    )
+
+    objects = SynonymQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["same_as", "term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [models.UniqueConstraint(fields=["term", "same_as"], name="unique_search_synonym")]
+
+    def __str__(self):
+        return f"{self.term} {'=' if self.both_ways else '→'} {self.same_as}"
+
+    def natural_key(self):
+        return (self.term, self.same_as)
+
+    def clean(self):
+        from guides.search_text import index_text
+
+        self.term, self.same_as = self.term.strip(), self.same_as.strip()
+        errors = {}
+        for name in ("term", "same_as"):
+            if getattr(self, name) and not index_text(getattr(self, name)).strip():
+                errors[name] = _("Enter a word: letters, Chinese characters or digits, not only punctuation.")
+        if errors:
+            raise ValidationError(errors)
+        if self.term and self.same_as and index_text(self.term) == index_text(self.same_as):
+            raise ValidationError({"same_as": _("Both sides are the same word: enter a different word here.")})
+        if Synonym.objects.exclude(pk=self.pk).filter(term=self.same_as, same_as=self.term).exists():
+            raise ValidationError({"same_as": _("This pair is already in the list the other way round.")})
+
+
+# Reader feedback: "Was this page useful?" (guides.feedback takes the answers in).
+COMMENT_MAX_LENGTH = 1000
+PAGE_MAX_LENGTH = 200
+
+
+class Feedback(models.Model):
+    class PageKind(models.TextChoices):
+        GUIDE = "guide", _("guide")
+        FAQ = "faq", _("questions and answers")
+        CALCULATOR = "calculator", _("calculator")
+
+    # Deliberately no IP address, user agent, user or session: feedback is anonymous.
+    page = models.CharField(_("page"), max_length=PAGE_MAX_LENGTH, db_index=True,
+                            help_text=_("The page's address on this site, without the query string."))
+    page_kind = models.CharField(_("kind of page"), max_length=20, choices=PageKind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, db_index=True)
+    useful = models.BooleanField(_("useful"))
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+
+    def __str__(self):
+        return f"{self.page} · {'+' if self.useful else '−'}"

@@ -1,18 +1,20 @@
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from guides import embeds
+from guides import faq_pages, reads
 from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
 from guides.models import Feedback, Guide, Topic
-from portal import parity
-from portal.bilingual import current_language
-from portal.preview import preview_day, preview_moment
+from core import parity
+from core.bilingual import current_language
+from core.preview import is_staff, preview_day, preview_moment
 
 
 @require_GET
@@ -24,13 +26,15 @@ def guide_index(request):
 @require_GET
 def guide_detail(request, slug):
     guides = Guide.objects.select_related("topic").prefetch_related("sources")
-    if not request.user.is_staff:
+    if not is_staff(request):
         guides = guides.published()
     guide = get_object_or_404(guides, slug=slug)
     language = current_language()
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     history = list(guide.history.order_by("history_date", "history_id"))
+    if not is_staff(request):  # without opening the session: a reader's page must not vary by cookie
+        reads.record_read(guide.slug)
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
@@ -47,35 +51,62 @@ def guide_detail(request, slug):
 
 @require_GET
 def faq(request):
-    language = current_language()
-    topics = []
-    for topic in Topic.objects.with_published_faqs():
-        entries = []
-        for item in topic.published_faqs:
-            answer = item.localized("answer", language)
-            entries.append({
-                "faq": item,
-                "question": item.localized("question", language),
-                "answer": answer,
-                "answer_html": rendering.render(answer.text, answer.language).html,
-            })
-        if entries:
-            topics.append({"topic": topic, "entries": entries})
-    return render(request, "guides/faq.html", {"topics": topics})
+    return render(request, "guides/faq.html", {"topics": faq_pages.overview(current_language())})
+
+
+@require_GET
+def faq_topic(request, slug):
+    page = positive_int(request.GET.get("page", "1"))
+    topic, entries, total, pages = faq_pages.topic_page(slug, page, current_language())
+    return render(request, "guides/faq_topic.html", {
+        "topic": topic, "entries": entries, "total": total, "page": page, "pages": pages,
+        "page_numbers": range(1, pages + 1),
+    })
+
+
+def positive_int(text):
+    """A page number from the address; 0 (no such page) for anything else."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
+
+
+MOST_READ_SHOWN = 8
 
 
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[: guide_search.MAX_QUERY_LENGTH]
-    results = guide_search.search(query, current_language())
-    return render(request, "guides/search.html", {"query": query, "results": results})
+    query = guide_search.clean_query(request.GET.get("q", ""))
+    group = request.GET.get("group", "")
+    group = group if group in guide_search.GROUPS else None
+    page = positive_int(request.GET.get("page", "1")) if group else 1
+    if page < 1:
+        raise Http404
+    language = current_language()
+    found = guide_search.search(query, language, group=group, page=page)
+    context = {"query": query, "search": found, "group": group, "page": page}
+    if not found.terms:
+        context["most_read"] = reads.most_read(MOST_READ_SHOWN)
+    elif group and page > 1 and (not found.groups or page > found.groups[0].pages):
+        raise Http404
+    elif not found.total:
+        other, url = guide_search.other_language_link(query, language)
+        context.update(other_language=other, other_url=url, other_count=guide_search.total_in(query, other))
+    if group and found.groups:
+        context["page_numbers"] = range(1, found.groups[0].pages + 1)
+        context["first_number"] = (page - 1) * guide_search.PER_PAGE + 1
+    return render(request, "guides/search.html", context)
 
 
+@csrf_exempt  # protected by a signed form token and an Origin/Referer check instead (see guides.feedback)
 @require_POST
 def feedback(request):
     """Store one "Was this page useful?" answer; htmx gets the box back in place, a plain form a redirect."""
     posted_page = request.POST.get("page", "")
     comment, shortened = reader_feedback.clean_comment(request.POST.get("comment", ""))
+    if reader_feedback.is_forged(request):
+        return feedback_refused(request, posted_page, comment, status=403, message=_(
+            "This form is too old or was not sent from this site. Please reload the page and answer again."
+        ))
     if reader_feedback.is_flood(request):
         return feedback_refused(request, posted_page, comment, status=429, message=_(
             "You have sent many answers in a short time. Please wait a minute and try again."

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
-from portal.bilingual import HTML_LANG, current_language
+from core.bilingual import HTML_LANG, current_language
 
 
 def language_alternates(request):

@@ -5,10 +5,15 @@ from calculators.models import Region
 from guides.models import Guide
 
 
-class StaticPagesSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """Every page in both languages, each naming the other as its alternate."""
+
     i18n = True
     alternates = True
     x_default = True
+
+
+class StaticPagesSitemap(BilingualSitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -19,10 +24,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class GuideSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class GuideSitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -32,10 +34,7 @@ class GuideSitemap(Sitemap):
         return guide.updated_on
 
 
-class RegionSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class RegionSitemap(BilingualSitemap):
     changefreq = "monthly"
 
     def items(self):

@@ -25,11 +25,16 @@ def _as_decimal(value, name: str, error: type[ValueError]) -> Decimal:
     return value
 
 
+def _amount(value, name: str, error) -> Decimal:
+    value = _as_decimal(value, name, error)
+    if value < ZERO:
+        raise error(f"{name} must not be negative, got {value}")
+    return value
+
+
 def case_money(value, name: str) -> Decimal:
     """A money amount from a case: a Decimal (or int), not negative, in whole fen."""
-    value = _as_decimal(value, name, InvalidInputError)
-    if value < ZERO:
-        raise InvalidInputError(f"{name} must not be negative, got {value}")
+    value = _amount(value, name, InvalidInputError)
     if value != value.quantize(FEN):
         raise InvalidInputError(f"{name} must be in whole fen (two decimal places at most), got {value}")
     return value
@@ -37,10 +42,7 @@ def case_money(value, name: str) -> Decimal:
 
 def rule_money(value, name: str) -> Decimal:
     """A money amount from a rule: a Decimal (or int), not negative."""
-    value = _as_decimal(value, name, InvalidRuleError)
-    if value < ZERO:
-        raise InvalidRuleError(f"{name} must not be negative, got {value}")
-    return value
+    return _amount(value, name, InvalidRuleError)
 
 
 def rule_ratio(value, name: str) -> Decimal:

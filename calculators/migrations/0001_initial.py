@@ -4,7 +4,7 @@ import datetime
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.comparison
-import portal.bilingual
+import core.bilingual
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'population groups',
                 'ordering': ['order', 'slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Region',
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'regions',
                 'ordering': ['order', 'slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ReimbursementRule',
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'reimbursement rules',
                 'ordering': ['region__order', 'region__slug', '-coverage_year', 'scheme', 'employee_status', 'visit', 'tier', 'level', 'valid_from'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ReimbursementBand',
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'serious-illness rules',
                 'ordering': ['region__order', 'region__slug', '-coverage_year', 'valid_from'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='SeriousIllnessBand',
@@ -169,7 +169,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'waiting-period policies',
                 'ordering': ['region__order', 'region__slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='PaymentWindow',
@@ -195,7 +195,7 @@ class Migration(migrations.Migration):
                 'ordering': ['region__order', 'region__slug', '-coverage_year'],
                 'constraints': [models.UniqueConstraint(fields=('region', 'coverage_year'), name='calculators_paymentwindow_one_per_year', violation_error_message='This region already has a payment window for this coverage year.')],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ContributionStandard',
@@ -221,7 +221,7 @@ class Migration(migrations.Migration):
                 'ordering': ['region__order', 'region__slug', '-coverage_year', 'group__order'],
                 'constraints': [models.UniqueConstraint(fields=('region', 'coverage_year', 'group'), name='calculators_contribution_one_per_group', violation_error_message='This region already has a contribution standard for this group and coverage year.')],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.AddConstraint(
             model_name='reimbursementrule',

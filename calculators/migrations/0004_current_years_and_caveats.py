@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import portal.bilingual
+import core.bilingual
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -601,7 +601,7 @@ class Migration(migrations.Migration):
                 'permissions': [('publish_recurringpaymentwindow', 'Can publish usual payment periods')],
                 'constraints': [models.UniqueConstraint(fields=('region', 'status'), name='calculators_recurringwindow_one_per_region', violation_error_message='This region already has a usual payment period.')],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.RunPython(titles_by_script, migrations.RunPython.noop),
     ]

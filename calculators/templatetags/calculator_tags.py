@@ -1,70 +1,55 @@
-import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import segno
 from django import template
 from django.utils.safestring import mark_safe
 
-from portal.bilingual import HTML_LANG, current_language
+from calculators import calendar, formats
+from core.bilingual import HTML_LANG, current_language, script_language
 
 register = template.Library()
 
 
-@register.filter
-def yuan(value):
-    """34300 -> "34,300.00": for display only; the engine has already rounded the answer once."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{amount:,.2f}"
-
-
-@register.filter
-def number(value):
-    """A ratio or count without trailing zeros: Decimal("70.00") -> "70"."""
-    if value is None:
-        return ""
-    return f"{Decimal(value).normalize():f}"
+register.filter("money", formats.money)
+register.filter("number", formats.number)
+register.filter("month_day", formats.month_day)
 
 
 @register.simple_tag
 def qr_svg(url, title):
-    """The share link as an inline SVG QR code (residents pass links on through WeChat scans)."""
-    code = segno.make(url, error="m")
+    """The share link as an inline SVG QR code (residents pass links on through WeChat scans).
+
+    "" when the link holds more than a QR code can: the page then says so, and the link itself still works.
+    """
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        return ""
     svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr-code", lineclass=None, omitsize=False)
     return mark_safe(svg)
 
 
 @register.simple_tag
-def timeline_events(result):
-    """The deadline answer's dates in calendar order, each with what happens and whether it is 'now'."""
-    window = result.window
-    events = [
-        (window.start, "opens", result.window_status == "not_open"),
-        (window.end, "ends", result.window_status == "open"),
-        (window.late_deadline, "late_deadline", result.window_status == "late"),
-        (datetime.date(window.coverage_year, 1, 1), "year_begins", False),
-        (result.cover_starts, "cover_starts", False),
-        (result.cover_ends, "year_ends", False),
-    ]
-    order = {code: index for index, (_day, code, _now) in enumerate(events)}
-    return [
-        {"date": day, "code": code, "is_now": now}
-        for day, code, now in sorted((e for e in events if e[0] is not None), key=lambda e: (e[0], order[e[1]]))
-    ]
+def timeline_dates(result, today):
+    """The deadline answer's dates in calendar order (``calculators.calendar.timeline``)."""
+    return calendar.timeline(result, today)
 
 
-def _script_lang(text):
-    if any("\u0400" <= char <= "\u04ff" for char in text):
-        return "ru"
-    if any("\u4e00" <= char <= "\u9fff" for char in text):
-        return "zh-Hans"
-    return ""
+@register.simple_tag
+def upcoming_dates(result, today):
+    """The dates still ahead that the calendar file would remind of."""
+    return calendar.upcoming(result, today)
+
+
+@register.filter
+def svg_number(value):
+    """A number for an SVG attribute: always a dot, whatever the reader's language."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def _lang_if_foreign(text, page_lang):
     """The ``lang`` a piece of text needs on this page: its own script's, when that is not the page's."""
-    lang = _script_lang(text)
+    lang = script_language(text)
     return lang if lang and lang != page_lang else ""
 
 
@@ -81,7 +66,7 @@ def citation(source):
     return {
         "title": title, "title_lang": _lang_if_foreign(title, page_lang),
         "original": source.title if title != source.title else "",
-        "original_lang": _script_lang(source.title),
+        "original_lang": script_language(source.title),
         "issuer": issuer, "issuer_lang": _lang_if_foreign(issuer, page_lang),
         "note": note, "note_lang": _lang_if_foreign(note, page_lang),
     }

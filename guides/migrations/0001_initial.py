@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.bilingual
+import core.bilingual
 from django.db import migrations, models
 
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'topics',
                 'ordering': ['order', 'slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Guide',
@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'guides',
                 'ordering': ['topic__order', 'order', 'slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='FAQ',
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'frequently asked questions',
                 'ordering': ['topic__order', 'order', 'slug'],
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
         migrations.CreateModel(
             name='GuideSource',
@@ -103,6 +103,6 @@ class Migration(migrations.Migration):
                 'ordering': ['order', 'pk'],
                 'unique_together': {('guide', 'order')},
             },
-            bases=(portal.bilingual.BilingualMixin, models.Model),
+            bases=(core.bilingual.BilingualMixin, models.Model),
         ),
     ]

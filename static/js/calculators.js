@@ -1,8 +1,29 @@
-// Progressive enhancement for the calculators: copy the share link, print the answer.
-// Everything here is optional: without JavaScript the link is in the address bar and the
-// page prints with the print stylesheet.
+// Progressive enhancement for the calculators: copy the share link, print the answer, tell the server which
+// questions the page shows, and move focus to the error summary when an answer is sent with mistakes.
+// Everything here is optional: without JavaScript the form is sent as a plain GET, the link is in the
+// address bar, and the page prints with the print stylesheet.
 (function () {
   "use strict";
+
+  // The same signature as the server's form.shape_signature(): field names, sorted, with the options of
+  // each list. The server sends the form again only when it differs, so typing is never overwritten.
+  function formShape(form) {
+    var parts = [];
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!element.name || element.name === "as_of" || element.type === "submit") { return; }
+      var part = element.name;
+      if (element.tagName === "SELECT") {
+        part += ":" + Array.prototype.map.call(element.options, function (option) { return option.value; }).join("|");
+      }
+      parts.push(part);
+    });
+    return parts.sort().join(";");
+  }
+
+  function focusErrors() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
 
   function setUp(root) {
     root.querySelectorAll("[data-copy-link]").forEach(function (button) {
@@ -10,9 +31,9 @@
       button.addEventListener("click", function () {
         var field = root.querySelector("[data-share-link]") || document.querySelector("[data-share-link]");
         var status = document.querySelector("[data-copy-status]");
-        var url = window.location.href;
-        if (field) { field.value = url; }
-        var done = function () { if (status) { status.textContent = button.dataset.copied || status.dataset.copied || ""; } };
+        // The server's link holds every answer that applies and nothing else; the address bar may hold more.
+        var url = field && field.value ? field.value : window.location.href;
+        var done = function () { if (status) { status.textContent = status.dataset.copied || ""; } };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(url).then(done, function () { field.select(); document.execCommand("copy"); done(); });
         } else if (field) {
@@ -28,6 +49,27 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  // A shared link may leave answers out (they take their defaults, today's date among them): the address
+  // bar gets the full link of the answer on screen, the same as the share block's.
+  function showShareLink() {
+    var field = document.querySelector("[data-share-link]");
+    if (field && field.value && field.value !== window.location.href && window.history.replaceState) {
+      window.history.replaceState(null, "", field.value);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUp(document);
+    showShareLink();
+    focusErrors();
+  });
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest ? event.detail.elt.closest("[data-calculator-form]") : null;
+    if (form) { event.detail.headers["X-Calculator-Form"] = formShape(form); }
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) { setUp(event.target); });
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (trigger && trigger.type === "submit") { focusErrors(); }
+  });
 })();

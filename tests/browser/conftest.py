@@ -7,7 +7,6 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; the live server's ORM calls are in their own thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -40,6 +39,5 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_site(live_server, transactional_db):
-    call_command("load_demo_content", verbosity=0)
+def demo_site(live_server, transactional_db, demo_content):
     return live_server

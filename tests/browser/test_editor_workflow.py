@@ -87,14 +87,19 @@ def test_editor_and_reviewer_change_a_rate_for_next_year(demo_site, browser):
     editor.click("input[name=_save]")
     editor.wait_for_selector(".messagelist .success")
 
-    # The editor changes a rule label in Russian only: the parity page flags the Chinese side.
+    # The editor changes a topic's name in Russian only: the parity page flags the Chinese side.
+    # (Regions are reviewer-only: an editor may look at them but not rename them.)
     editor.goto(f"{demo_site.url}/ru/admin/calculators/region/?q=zhejiang-lishui")
     editor.locator("#result_list tbody th a").first.click()
-    editor.fill("#id_name_ru", "Лишуй (Чжэцзян)")
+    assert editor.locator("#id_name_ru").count() == 0
+    from guides.models import Topic
+
+    editor.goto(f"{demo_site.url}/ru/admin/guides/topic/{Topic.objects.get(slug='pay').pk}/change/")
+    editor.fill("#id_name_ru", "Уплата взносов (обновлено)")
     editor.click("input[name=_save]")
     editor.wait_for_selector(".messagelist .success")
     editor.goto(f"{demo_site.url}/ru/admin/parity/")
-    parity_row = editor.locator("tr", has_text="Лишуй (Чжэцзян)")
+    parity_row = editor.locator("tr", has_text="Уплата взносов (обновлено)")
     assert parity_row.locator("td").nth(1).inner_text().strip() != "✓"  # the Chinese column
     assert parity_row.locator("td").nth(2).inner_text().strip() == "✓"
     editor_context.close()
@@ -114,15 +119,15 @@ def test_editor_and_reviewer_change_a_rate_for_next_year(demo_site, browser):
     # "As of" preview: the day before, no answer for next year; on the day, 36,750.
     before = (live_on - datetime.timedelta(days=1)).isoformat()
     reviewer.goto(f"{demo_site.url}{CASE_LINK}&as_of={before}")
-    assert "36,750.00" not in reviewer.locator("#result").inner_text()
+    assert "36\u00a0750,00" not in reviewer.locator("#result").inner_text()
     reviewer.goto(f"{demo_site.url}{CASE_LINK}&as_of={live_on.isoformat()}")
-    assert "36,750.00" in reviewer.locator("#result").inner_text()
+    assert "36\u00a0750,00" in reviewer.locator("#result").inner_text()
     assert reviewer.locator(".preview-banner").count() >= 1
 
     # The public sees nothing new yet, even with as_of in the link.
     public = browser.new_context().new_page()
     public.goto(f"{demo_site.url}{CASE_LINK}&as_of={live_on.isoformat()}")
-    assert "36,750.00" not in public.locator("#result").inner_text()
+    assert "36\u00a0750,00" not in public.locator("#result").inner_text()
 
     # History shows the publication; reverting to the version in review takes it back.
     reviewer.goto(rule_url.removesuffix("change/") + "history/")
@@ -132,5 +137,5 @@ def test_editor_and_reviewer_change_a_rate_for_next_year(demo_site, browser):
     reviewer.click("input[name=_save]")
     reviewer.wait_for_selector(".messagelist .success")
     reviewer.goto(f"{demo_site.url}{CASE_LINK}&as_of={live_on.isoformat()}")
-    assert "36,750.00" not in reviewer.locator("#result").inner_text()
+    assert "36\u00a0750,00" not in reviewer.locator("#result").inner_text()
     reviewer_context.close()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from calculators.bands import BandSpec, validate_bands
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
@@ -18,7 +18,6 @@ from calculators.models import (
     SeriousIllnessRule,
     WaitingPolicy,
     percent_validators,
-    validate_bands,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +60,7 @@ def rule_form(rule, bands, **changes):
         "source_title": rule.source_title, "source_issuer": rule.source_issuer,
         "source_document_number": "", "source_url": "", "source_note_zh": "", "source_note_ru": "", "checked_on": "2026-11-22",
         "bands-TOTAL_FORMS": max(len(bands), len(existing)), "bands-INITIAL_FORMS": len(existing),
-        "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000, "_save": "Save",
+        "bands-MIN_NUM_FORMS": 0, "bands-MAX_NUM_FORMS": 1000, "_save": "Save", "seen_version": rule.version,
     }
     for index in range(max(len(bands), len(existing))):
         prefix = f"bands-{index}"
@@ -217,3 +216,68 @@ def test_a_russian_editor_is_told_what_to_fix_in_russian(admin_client, rule):
     russian = expected_message(bands, "ru")
     assert russian != expected_message(bands, "en")
     assert escape(russian) in response.content.decode()
+
+
+def staff_member(name, group):
+    from django.contrib.auth.models import Group
+
+    person = get_user_model().objects.create_user(name, password="pw", is_staff=True)
+    person.groups.add(Group.objects.get(name=group))
+    return person
+
+
+def admin_url(name, *args):
+    with translation.override("zh-hans"):
+        return reverse(f"admin:{name}", args=args)
+
+
+@pytest.mark.parametrize("change", [{"name_zh": "改名市"}, {"parent": ""}])
+def test_an_editor_cannot_rename_or_move_a_region(client, lishui, change):
+    client.force_login(staff_member("editor", "editors"))
+    data = {"slug": lishui.slug, "name_zh": lishui.name_zh, "name_ru": lishui.name_ru, "parent": lishui.parent_id,
+            "order": lishui.order, **change}
+    response = client.post(admin_url("calculators_region_change", lishui.pk), data)
+    assert response.status_code == 403
+    lishui.refresh_from_db()
+    assert (lishui.name_zh, lishui.parent.slug) == ("丽水市", "zhejiang")
+    assert client.get(admin_url("calculators_region_change", lishui.pk)).status_code == 200  # may still look
+    assert client.post(admin_url("calculators_region_add"), {**data, "slug": "new-city"}).status_code == 403
+    assert client.post(admin_url("calculators_region_delete", lishui.pk), {"post": "yes"}).status_code == 403
+
+
+def test_an_editor_cannot_change_a_population_group(client):
+    group = PopulationGroup.objects.create(slug="student", name_zh="学生", order=1)
+    client.force_login(staff_member("editor", "editors"))
+    response = client.post(admin_url("calculators_populationgroup_change", group.pk),
+                           {"slug": "student", "name_zh": "大学生", "name_ru": "", "order": 1})
+    assert response.status_code == 403
+    group.refresh_from_db()
+    assert group.name_zh == "学生"
+
+
+def test_a_reviewer_renames_a_region_and_the_history_says_who(client, lishui):
+    client.force_login(staff_member("reviewer", "reviewers"))
+    response = client.post(admin_url("calculators_region_change", lishui.pk), {
+        "slug": lishui.slug, "name_zh": "丽水", "name_ru": "Лишуй", "parent": lishui.parent_id, "order": 0})
+    assert response.status_code == 302
+    assert lishui.history.order_by("-history_date").first().history_user.username == "reviewer"
+
+
+@pytest.mark.parametrize("who", ["editors", "reviewers"])
+def test_nobody_deletes_a_published_rule(client, rule, who):
+    rule.status = "published"
+    rule.save()
+    client.force_login(staff_member("person", who))
+    response = client.post(admin_url("calculators_reimbursementrule_delete", rule.pk), {"post": "yes"})
+    assert response.status_code == 403
+    client.post(admin_url("calculators_reimbursementrule_changelist"),
+                {"action": "delete_selected", "_selected_action": [rule.pk], "post": "yes"})
+    assert ReimbursementRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_nobody_changes_a_published_rules_bands_in_place(client, rule):
+    rule.status = "published"
+    rule.save()
+    client.force_login(staff_member("reviewer", "reviewers"))
+    client.post(admin_url("calculators_reimbursementrule_change", rule.pk), rule_form(rule, [(0, None, 95)]))
+    assert list(rule.bands.values_list("ratio", flat=True)) == [Decimal("70")]

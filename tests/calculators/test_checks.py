@@ -15,7 +15,9 @@ from django.utils import translation
 from django.utils.html import escape
 
 from calculators import checks
-from calculators.models import Calculator, CheckCase, Region, ReimbursementRule, split_share_link
+from calculators.check_links import split_share_link
+from calculators.choices import Calculator
+from calculators.models import CheckCase, Region, ReimbursementRule
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,8 @@ SHARE_LINK = ("https://example.org/ru/calculators/reimbursement/?region=zhejiang
 
 
 @pytest.fixture(autouse=True)
-def demo_rules_and_cases():
-    call_command("loaddata", "fixtures/rules.yaml", "fixtures/check_cases.yaml", verbosity=0)
+def demo_rules_and_cases(load_fixtures):
+    load_fixtures("fixtures/rules.yaml", "fixtures/check_cases.yaml")
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calculators.engine.rules import SourceRef
+from calculators.bands import BandSpec, validate_bands
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     PopulationGroup,
@@ -22,7 +22,6 @@ from calculators.models import (
     SeriousIllnessBand,
     SeriousIllnessRule,
     WaitingPolicy,
-    validate_bands,
 )
 
 RULES_FIXTURE = str(settings.BASE_DIR / "fixtures" / "rules.yaml")

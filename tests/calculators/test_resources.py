@@ -9,32 +9,29 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 from import_export.formats.base_formats import CSV, XLSX
 
+from calculators.bands import BandSpec, validate_bands
+from calculators.import_report import describe_problems, import_problems
+from calculators.import_widgets import StrictDecimalWidget
 from calculators.models import (
-    BandSpec,
     ContributionStandard,
     PaymentWindow,
     ReimbursementRule,
     SeriousIllnessRule,
     WaitingPolicy,
-    validate_bands,
 )
-from portal.workflow import Status
 from calculators.resources import (
     ContributionStandardResource,
     PaymentWindowResource,
     ReimbursementRuleResource,
     SeriousIllnessRuleResource,
-    StrictDecimalWidget,
     WaitingPolicyResource,
-    describe_problems,
-    import_problems,
 )
+from core.workflow import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +48,8 @@ LISHUI_LEVEL3 = {"region": "zhejiang-lishui", "coverage_year": "2025", "scheme":
 
 
 @pytest.fixture
-def rules(db):
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calculators import rulebook, rules
 from calculators.models import ContributionStandard
-from portal import content_version
+from core import content_version
 
 pytestmark = pytest.mark.django_db
 

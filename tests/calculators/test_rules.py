@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone
 
 from calculators import rules
@@ -17,8 +16,8 @@ CHECKED = datetime.date(2026, 11, 22)
 
 
 @pytest.fixture(autouse=True)
-def loaded(db):
-    call_command("loaddata", RULES_FIXTURE, verbosity=0)
+def loaded(load_fixtures):
+    load_fixtures(RULES_FIXTURE)
 
 
 def add_rule(region_slug, ratio, **fields):

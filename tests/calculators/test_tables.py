@@ -38,11 +38,12 @@ def test_next_years_figures_appear_once_published():
 
 def test_a_region_whose_latest_figures_are_older_shows_them_marked():
     assert years("reimbursement", "zhejiang-lishui") == [("zhejiang-lishui", 2025)]
-    with translation.override("en"):
+    with translation.override("ru"):
         html = tables.render_table("reimbursement", rules.get_region("zhejiang-lishui"))
-    assert "figures for 2026 not published yet" in html
-    assert "assumed: the source does not say" in html  # deductible per admission
-    assert "supplementary large-amount insurance" in html
+    # Said once under the table, marked in the rows.
+    assert html.count("Цифры на 2026 год ещё не опубликованы") == 1 and "2025&nbsp;*" in html
+    assert html.count("мы предполагаем — на каждую госпитализацию") == 1 and "&nbsp;‡" in html
+    assert "дополнительное страхование крупных расходов" in html
 
 
 def test_an_explicit_year_shows_exactly_that_year():
@@ -50,31 +51,32 @@ def test_an_explicit_year_shows_exactly_that_year():
 
 
 def test_a_city_without_rules_of_its_own_shows_its_provinces_and_says_so():
-    with translation.override("en"):
+    with translation.override("ru"):
         html = tables.render_table("contributions", rules.get_region("zhejiang-jinhua"))
-    assert "has no rules of its own here" in html
+    assert "здесь нет собственных правил" in html
     assert "policy-table" in html
 
 
 def test_the_payment_table_shows_the_usual_period_and_that_the_local_notice_decides():
-    with translation.override("en"):
+    with translation.override("ru"):
         html = tables.render_table("payment-windows", rules.get_region("beijing"))
-    assert "the local notice decides" in html
+    assert "1 сентября – 31 декабря предыдущего года" in html
 
 
 def test_an_example_is_labelled_as_an_example_never_as_a_regions_standard():
-    with translation.override("en"):
+    with translation.override("ru"):
         html = tables.render_table("contributions", rules.get_region("national"), 2024)
-    assert "Example (the source names no region)" in html
-    with translation.override("en"):
+        assert "Пример, источник которого не называет регион" in html and "2024&nbsp;§" in html
         html = tables.render_table("serious-illness", rules.get_region("national"))
-    assert "Example (the source names no region)" in html
+        assert "Пример, источник которого не называет регион" in html
+        overview = tables.render_table("contributions", None, 2024)
+    assert "Пример (источник не называет регион)" in overview  # in the region column
 
 
 def test_subsidies_that_are_minimums_say_at_least():
-    with translation.override("en"):
+    with translation.override("zh-hans"):
         html = tables.render_table("contributions", rules.get_region("national"))
-    assert "at least ¥724.00" in html
+    assert "不低于 ¥724.00" in html
 
 
 def test_a_chinese_source_title_is_translated_for_russian_readers_with_the_original_beside_it():

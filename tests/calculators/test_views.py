@@ -1,9 +1,9 @@
 """The calculators over HTTP: page, htmx partial and JSON, in both languages, with good and bad answers."""
 
+import datetime
 import json
 
 import pytest
-from django.core.management import call_command
 
 from calculators.models import PaymentWindow
 
@@ -17,8 +17,8 @@ FAMILY = {"region": "national", "year": "2024", "ordinary": "2", "low_income": "
 
 
 @pytest.fixture(autouse=True)
-def policy_rules():
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def policy_rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 def get_json(client, url, params):
@@ -26,10 +26,10 @@ def get_json(client, url, params):
     return response.status_code, json.loads(response.content)
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "ru"])
-def test_lishui_level3_stay_answer_in_html(client, language):
+@pytest.mark.parametrize("language,amount", [("zh-hans", "¥34,300.00"), ("ru", "34\u00a0300,00\u00a0¥")])
+def test_lishui_level3_stay_answer_in_html(client, language, amount):
     page = client.get(f"/{language}/calculators/reimbursement/", LISHUI_STAY).content.decode()
-    assert "¥34,300.00" in page
+    assert amount in page
     assert 'value="50000"' in page  # the resident's answer stays in the form
     assert '<svg class="split-bar" role="img"' in page
 
@@ -56,9 +56,23 @@ def test_htmx_request_gets_only_the_result(client):
 
 
 def test_htmx_error_updates_the_message_beside_the_field(client):
-    body = client.get("/ru/calculators/reimbursement/", {**LISHUI_STAY, "cost": "5o000"},
-                      HTTP_HX_REQUEST="true").content.decode()
+    from django.http import QueryDict
+
+    from calculators.forms import ReimbursementForm
+
+    query = {**LISHUI_STAY, "cost": "5o000"}
+    shape = ReimbursementForm(QueryDict(mutable=True) | query).shape_signature()
+    body = client.get("/ru/calculators/reimbursement/", query, HTTP_HX_REQUEST="true",
+                      HTTP_X_CALCULATOR_FORM=shape).content.decode()
     assert 'id="id_cost_error" class="field-error" hx-swap-oob="true"' in body
+    assert 'id="calculator-form" hx-swap-oob="true"' not in body  # the form the resident types in stays
+    assert 'id="error-summary" hx-swap-oob="true"' in body and 'href="#id_cost"' in body
+
+
+def test_htmx_sends_the_form_again_when_the_questions_change(client):
+    body = client.get("/ru/calculators/reimbursement/", {**LISHUI_STAY, "scheme": "employee"},
+                      HTTP_HX_REQUEST="true", HTTP_X_CALCULATOR_FORM="cost;date;level:level3;region:x").content.decode()
+    assert 'id="calculator-form" hx-swap-oob="true"' in body and 'name="status"' in body
 
 
 @pytest.mark.parametrize("cost,message_part", [
@@ -134,14 +148,30 @@ def test_the_hubei_answer_shows_the_source_caveat(client):
 def test_deadline_page_shows_the_timeline_and_a_calendar_button(client):
     page = client.get("/ru/calculators/deadline/", HUBEI_LATE).content.decode()
     assert 'class="timeline"' in page and "2025-06-10" in page
+    assert "/ru/calculators/deadline/reminder.ics?" not in page  # everything in it is in the past
+    page = client.get("/ru/calculators/deadline/", {"region": "hubei"}).content.decode()
     assert "/ru/calculators/deadline/reminder.ics?" in page
 
 
-def test_calendar_reminder_is_an_ics_file_for_the_late_deadline(client):
-    response = client.get("/ru/calculators/deadline/reminder.ics", HUBEI_ON_TIME)
+def test_calendar_reminders_are_the_dates_still_ahead_each_with_an_alarm(client, monkeypatch):
+    from django.utils import timezone
+
+    from calculators.rules import CHINA
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 1, 10, tzinfo=CHINA))
+    response = client.get("/ru/calculators/deadline/reminder.ics", {"region": "hubei", "status": "new"})
     body = response.content.decode()
-    assert response["Content-Type"].startswith("text/calendar")
-    assert "DTSTART;VALUE=DATE:20250228" in body and body.startswith("BEGIN:VCALENDAR")
+    assert response["Content-Type"].startswith("text/calendar") and body.startswith("BEGIN:VCALENDAR")
+    starts = [line for line in body.splitlines() if line.startswith("DTSTART")]
+    assert starts == ["DTSTART;VALUE=DATE:20261231", "DTSTART;VALUE=DATE:20270101"]  # period ends, cover starts
+    assert body.count("BEGIN:VALARM") == 2
+    assert "20260901" not in body  # the period opened in the past
+
+
+def test_a_deadline_in_the_past_offers_no_calendar_file_and_says_so(client):
+    page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
+    assert "reminder.ics" not in page
+    assert client.get("/ru/calculators/deadline/reminder.ics", HUBEI_ON_TIME).status_code == 400
 
 
 def test_newborn_without_a_birth_date_is_asked_for_it(client):
@@ -187,7 +217,8 @@ def test_share_block_holds_the_link_and_a_qr_code(client):
 
 def test_open_graph_description_states_the_answer(client):
     page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
-    assert 'property="og:title"' in page and "34,300.00" in page.split('property="og:title"')[1][:200]
+    assert 'property="og:title"' in page and "34\u00a0300,00" in page.split('property="og:title"')[1][:200]
+    assert 'property="og:url" content="http://testserver/ru/calculators/reimbursement/?region=zhejiang-lishui' in page
 
 
 def test_changing_a_payment_window_in_admin_shows_at_once_in_guide_table_and_calculator(client, admin_client):
@@ -211,7 +242,7 @@ def test_changing_a_payment_window_in_admin_shows_at_once_in_guide_table_and_cal
 def test_region_page_shows_every_table_of_the_region(client, language):
     page = client.get(f"/{language}/regions/zhejiang-lishui/").content.decode()
     assert page.count('class="policy-table"') == 5
-    assert "¥1,000.00" in page  # the level-3 deductible
+    assert ("¥1,000.00" if language == "zh-hans" else "1\u00a0000,00\u00a0¥") in page  # the level-3 deductible
 
 
 def test_unknown_region_page_is_a_404(client):
@@ -275,3 +306,87 @@ def test_answer_says_when_the_serious_illness_rule_comes_from_another_region(cli
     assert data["serious_illness_pays"] == "0.00"  # 15,700 left to the patient is under the 20,000 deductible
     page = client.get("/ru/calculators/reimbursement/", LISHUI_STAY).content.decode()
     assert "Чжэцзян" in page.split('class="answer"')[1]
+
+
+# --- the answer first, errors on top, next steps ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_a_complete_answer_opens_with_the_outcome_then_the_answers_given_then_the_form(client, language):
+    page = client.get(f"/{language}/calculators/reimbursement/", LISHUI_STAY).content.decode()
+    headline, answers_given, working, form = (page.index('class="headline"'), page.index('class="your-answers"'),
+                                              page.index('class="steps"'), page.index('class="calculator-form"'))
+    assert headline < answers_given < working < form
+    assert 'href="#id_cost"' in page.split('class="your-answers"')[1].split("</section>")[0]  # a change link
+
+
+def test_without_an_answer_the_form_comes_first():
+    from django.test import Client
+
+    page = Client().get("/ru/calculators/reimbursement/", {"region": "zhejiang-lishui"}).content.decode()
+    assert 'class="headline"' not in page and 'class="calculator-form"' in page
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_errors_are_summarised_above_the_form_with_a_link_to_each_field(client, language):
+    page = client.get(f"/{language}/calculators/deadline/", {"region": "hubei", "year": "1999", "paid_on": "x"}).content.decode()
+    summary = page.split('class="error-summary"')[1].split("</div>")[0]
+    assert page.index('class="error-summary"') < page.index('class="calculator-form"')
+    assert 'href="#id_year"' in summary and 'href="#id_paid_on"' in summary
+    assert 'id="id_year_error"' in page  # and beside the field
+    assert 'tabindex="-1" data-error-summary' in summary  # focused when the page opens
+
+
+def test_a_late_answer_points_to_the_late_joiners_guide_and_an_on_time_one_to_paying(client):
+    late = client.get("/ru/calculators/deadline/", HUBEI_LATE).content.decode()
+    assert "/ru/guides/late-and-lapsed-joiners/" in late.split('class="next-steps"')[1]
+    on_time = client.get("/ru/calculators/deadline/", {"region": "hubei"}).content.decode()
+    steps = on_time.split('class="next-steps"')[1].split("</section>")[0]
+    assert "/ru/guides/how-to-pay/" in steps and "late-and-lapsed-joiners" not in steps
+    assert "12345" in steps
+
+
+def test_a_reimbursement_answer_points_to_claiming(client):
+    page = client.get("/zh-hans/calculators/reimbursement/", LISHUI_STAY).content.decode()
+    assert "/zh-hans/guides/claim-reimbursement/" in page.split('class="next-steps"')[1]
+
+
+@pytest.mark.parametrize("name,params,figure", [
+    ("reimbursement", LISHUI_STAY, "34\u00a0300,00"),
+    ("deadline", HUBEI_LATE, "10 июня 2025 г."),
+    ("contribution", FAMILY, "950,00"),
+])
+def test_every_answer_has_its_own_preview_title_and_description_with_the_figure(client, name, params, figure):
+    page = client.get(f"/ru/calculators/{name}/", params).content.decode()
+    head = page.split("</head>")[0]
+    og_title = head.split('property="og:title" content="')[1].split('"')[0]
+    og_description = head.split('property="og:description" content="')[1].split('"')[0]
+    assert figure in og_title + og_description
+    assert 'property="og:url" content="http://testserver/ru/calculators/' in head
+
+
+def test_a_link_with_an_answer_that_does_not_apply_still_works_and_says_so(client):
+    status, data = get_json(client, "/ru/calculators/deadline/", {**HUBEI_ON_TIME, "gap_years": "3"})
+    assert status == 200 and data["ignored_parameters"] == ["gap_years"] and "ignored_parameters" in data["notes"]
+    page = client.get("/ru/calculators/deadline/", {**HUBEI_ON_TIME, "gap_years": "3"}).content.decode()
+    assert "не учитывались: Сколько лет без страховки" in page.split('class="your-answers"')[1].split("</section>")[0]
+
+
+def test_days_left_are_counted_from_today(client, monkeypatch):
+    from django.utils import timezone
+
+    from calculators.rules import CHINA
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2026, 12, 1, 9, tzinfo=CHINA))
+    status, data = get_json(client, "/zh-hans/calculators/deadline/",
+                            {"region": "hubei", "paid_on": "2026-12-20", "status": "continuous"})
+    assert (data["coverage_year"], data["status"], data["days_left"]) == (2027, "open", 30)
+
+
+def test_no_stray_space_before_punctuation_on_russian_pages(client):
+    import re
+
+    for url in ["/ru/calculators/", "/ru/regions/", "/ru/regions/zhejiang/", "/ru/calculators/deadline/?region=hubei"]:
+        page = re.sub(r"<(script|style|title).*?</\1>", "", client.get(url).content.decode(), flags=re.S)
+        text = re.sub(r"<[^>]+>", "", page)
+        assert not re.search(r"[А-Яа-яё] +[:;,.!?]", re.sub(r"\s+", " ", text)), url

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -19,7 +18,7 @@ from django.utils.translation import gettext
 from calculators import rules
 from calculators.models import PaymentWindow, Region, ReimbursementRule
 from calculators.rules import CHINA
-from portal.workflow import Status
+from core.workflow import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +37,8 @@ def shown(message):
 
 
 @pytest.fixture(autouse=True)
-def policy_rules():
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def policy_rules(load_fixtures):
+    load_fixtures("fixtures/rules.yaml")
 
 
 def member(username, role):

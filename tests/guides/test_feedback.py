@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from guides import feedback
 from guides.models import Feedback
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ def in_language(language, msgid):
 
 def post(client, language="ru", htmx=False, remote_addr="127.0.0.1", **data):
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    data.setdefault("form_token", feedback.form_token())
     return client.post(f"/{language}/feedback/", data, REMOTE_ADDR=remote_addr, **headers)
 
 
@@ -128,7 +130,7 @@ def test_unknown_or_missing_page_is_refused_with_a_russian_message(client, guide
 
 
 def test_post_without_page_field_is_a_400_page_in_russian_without_javascript(client):
-    response = client.post("/ru/feedback/", {"useful": "yes"})
+    response = client.post("/ru/feedback/", {"useful": "yes", "form_token": feedback.form_token()})
     assert response.status_code == 400
     body = response.content.decode()
     assert '<html lang="ru">' in body
@@ -207,10 +209,33 @@ def test_get_on_the_feedback_endpoint_is_405(client):
     assert client.get("/ru/feedback/").status_code == 405
 
 
-def test_post_without_csrf_token_is_refused(guide):
-    response = Client(enforce_csrf_checks=True).post("/ru/feedback/", {"page": GUIDE_RU, "useful": "yes"})
+FORGED_MESSAGE = "This form is too old or was not sent from this site. Please reload the page and answer again."
+
+
+@pytest.mark.parametrize("token", ["", "forged", feedback.form_token(datetime.date(2000, 1, 1))])
+def test_post_without_a_valid_recent_form_token_is_refused(guide, token):
+    response = post(Client(enforce_csrf_checks=True), htmx=True, page=GUIDE_RU, useful="yes", form_token=token)
     assert response.status_code == 403
+    assert in_language("ru", FORGED_MESSAGE) in response.content.decode()
     assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("header", [{"HTTP_ORIGIN": "https://evil.example"},
+                                    {"HTTP_REFERER": "https://evil.example/ru/guides/how-to-pay/"}])
+def test_post_from_another_site_is_refused_even_with_a_token(guide, header):
+    response = Client(enforce_csrf_checks=True).post("/ru/feedback/", {
+        "page": GUIDE_RU, "useful": "yes", "form_token": feedback.form_token()}, **header)
+    assert response.status_code == 403 and not Feedback.objects.exists()
+
+
+def test_post_from_this_site_needs_no_csrf_cookie(guide):
+    response = Client(enforce_csrf_checks=True).post("/ru/feedback/", {
+        "page": GUIDE_RU, "useful": "yes", "form_token": feedback.form_token()}, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 302 and Feedback.objects.count() == 1
+
+
+def test_the_form_token_is_the_same_all_day_so_cached_pages_stay_identical():
+    assert feedback.form_token() == feedback.form_token()
 
 
 def test_the_feedback_url_is_named_and_language_prefixed():
@@ -224,12 +249,13 @@ def feedback_box(page):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "ru"])
-def test_guide_page_asks_once_with_a_csrf_protected_form(client, guide, language):
+def test_guide_page_asks_once_with_a_protected_form_and_no_cookie(client, guide, language):
     page = client.get(f"/{language}/guides/how-to-pay/").content.decode()
     box = feedback_box(page)
     assert 'aria-labelledby="feedback-title"' in box
     assert f'action="/{language}/feedback/"' in box and f'hx-post="/{language}/feedback/"' in box
-    assert 'name="csrfmiddlewaretoken"' in box
+    assert 'name="form_token"' in box and 'name="csrfmiddlewaretoken"' not in box
+    assert not client.cookies
     assert f'name="page" value="/{language}/guides/how-to-pay/"' in box
     assert '<button type="submit" name="useful" value="yes">' in box
     assert '<button type="submit" name="useful" value="no">' in box
@@ -296,3 +322,11 @@ def test_feedback_is_read_only_in_admin_but_spam_can_be_deleted(admin_client, an
     response = admin_client.post(reverse("admin:guides_feedback_delete", args=[item.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not Feedback.objects.filter(pk=item.pk).exists()
+
+
+def test_feedback_for_a_draft_guide_is_refused_exactly_like_an_unknown_page(client, make_guide):
+    make_guide(slug="secret-draft", status="draft")
+    draft = post(client, page="/ru/guides/secret-draft/", useful="yes")
+    unknown = post(client, page="/ru/guides/nonexistent1/", useful="yes")
+    assert (draft.status_code, draft.content) == (unknown.status_code, unknown.content)
+    assert draft.status_code == 400 and not Feedback.objects.exists()

@@ -37,7 +37,9 @@ def test_string_form_follows_the_active_language(guide):
 def test_search_columns_are_filled_on_save(guide):
     guide.refresh_from_db()
     assert "微信缴费" in guide.search_zh
-    assert "оплата через wechat" in guide.search_ru
+    assert " оплат через wechat " in guide.search_ru  # Russian words stored as their stems
+    assert guide.search_title_ru == " как плат взнос "
+    assert guide.snippet_ru.startswith("Все способы уплаты. Оплата через WeChat")
 
 
 def test_update_date_before_publication_is_refused(make_guide):

@@ -58,3 +58,30 @@ def test_placeholder_inside_text_is_left_as_text():
 
 def test_plain_text_drops_markup_and_placeholders():
     assert plain_text("## 标题\n\n**加粗** 文字\n\n[[table:x]]") == "标题 加粗 文字"
+
+
+def test_contents_list_titles_are_plain_text_escaped_once_by_the_template():
+    rendered = render("## Fees & refunds < 100\n\nText", "ru")
+    assert rendered.headings[0].title == "Fees & refunds < 100"
+
+
+def test_an_unclosed_math_or_style_tag_does_not_swallow_the_rest_of_the_guide(monkeypatch):
+    monkeypatch.setitem(embeds._renderers, "table:test-live",
+                        lambda params, *, language, as_of: "<table class='live'></table>")
+    text = "Before\n\n<math><mi>x</mi><style>\n\n## After\n\nThe rest.\n\n[[table:test-live]]\n"
+    rendered = render(text, "ru")
+    assert "The rest." in rendered.html and "<table class='live'>" in rendered.html
+    assert rendered.headings[0].title == "After"
+    assert "<style" not in rendered.html and "<math" not in rendered.html
+    assert rendered.warnings and "<math>" in rendered.warnings[0] and "<style>" in rendered.warnings[0]
+
+
+def test_tags_inside_code_are_shown_as_code_without_a_warning():
+    rendered = render("Write `<style>` in code.", "ru")
+    assert "<code>&lt;style&gt;</code>" in rendered.html and rendered.warnings == []
+
+
+def test_a_broken_placeholder_is_a_warning_for_the_editor_not_a_log_line(caplog):
+    rendered = render("[[table:does-not-exist]]", "ru")
+    assert any("does-not-exist" in warning for warning in rendered.warnings)
+    assert caplog.records == []

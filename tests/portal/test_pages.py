@@ -98,3 +98,34 @@ def test_sitemap_lists_calculators_and_region_pages(client):
     xml = client.get("/sitemap.xml").content.decode()
     assert "<loc>http://testserver/ru/calculators/deadline/</loc>" in xml
     assert "<loc>http://testserver/zh-hans/regions/zhejiang-lishui/</loc>" in xml
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_the_home_pages_calculators_card_links_to_each_calculator(client, language):
+    page = client.get(f"/{language}/").content.decode()
+    card = page.split('class="task-grid"')[1].split(f'href="/{language}/calculators/"')[1]
+    for name in ("deadline", "contribution", "reimbursement"):
+        assert f'href="/{language}/calculators/{name}/"' in card
+
+
+PUBLIC_PAGES = ["/zh-hans/", "/ru/", "/ru/guides/", "/zh-hans/guides/how-to-pay/", "/ru/faq/", "/ru/search/?q=x",
+                "/ru/calculators/", "/ru/calculators/contribution/?region=national&year=2024&ordinary=1",
+                "/zh-hans/regions/", "/robots.txt", "/sitemap.xml"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_set_no_cookie_and_do_not_vary_on_cookie_so_caches_can_keep_them(client, guide, faq, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "cookie" not in response.get("Vary", "").lower()
+
+
+def test_a_logged_in_editor_gets_pages_that_vary_on_their_session(client, make_guide):
+    from django.contrib.auth import get_user_model
+
+    make_guide(slug="draft-guide", status="draft")
+    client.force_login(get_user_model().objects.create_user("staff", password="pw", is_staff=True))
+    response = client.get("/ru/guides/draft-guide/")
+    assert response.status_code == 200 and "Cookie" in response["Vary"]

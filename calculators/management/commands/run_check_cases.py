@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from calculators import checks
 from calculators.models import CheckCase
-from portal.preview import parse_day
+from core.dates import parse_day
 
 
 class Command(BaseCommand):

@@ -1,0 +1,118 @@
+"""The questions page stays readable and cheap however many questions there are."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from guides import embeds, faq_pages
+from guides.models import FAQ, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def make_many(make_faq, count, topic=None, **fields):
+    return [make_faq(f"q{number:03}", order=number, question_zh=f"问题{number:03}", question_ru=f"Вопрос {number:03}",
+                     **({"topic": topic} if topic else {}), **fields) for number in range(count)]
+
+
+def test_faq_page_gives_each_question_an_anchor(client, faq):
+    html = client.get("/ru/faq/").content.decode()
+    assert 'id="q-newborns"' in html
+    assert "Как застраховать новорождённого?" in html
+
+
+def test_answers_are_rendered_on_save_not_per_request(client, faq, monkeypatch):
+    faq.refresh_from_db()
+    assert faq.answer_html_zh == "<p>出生后90天内登记缴费，出生之日起的费用可以报销。</p>"
+    assert faq.answer_html_ru.startswith("<p>Зарегистрируйте ребёнка")
+    from guides import rendering
+
+    monkeypatch.setattr(rendering.markdown, "Markdown", None)  # any rendering now would fail
+    assert "出生后90天内登记缴费" in client.get("/zh-hans/faq/").content.decode()
+
+
+def test_a_missing_translation_stores_the_other_languages_answer(make_faq):
+    faq = make_faq(answer_ru="")
+    assert faq.answer_html_ru == faq.answer_html_zh
+
+
+def test_a_live_table_in_an_answer_is_drawn_when_shown_not_when_saved(client, make_faq, monkeypatch):
+    drawn = []
+
+    def table(params, language, as_of=None):
+        drawn.append(language)
+        return f'<table class="live">{params["region"]} {len(drawn)}</table>'
+
+    monkeypatch.setitem(embeds._renderers, "table:test-live", table)
+    faq = make_faq(answer_zh="看下表：\n\n[[table:test-live region=hubei]]\n\n以当地通知为准。")
+    assert drawn == [] and "PORTALLIVEBLOCK" in faq.answer_html_zh
+    first = client.get("/zh-hans/faq/").content.decode()
+    second = client.get("/zh-hans/faq/").content.decode()
+    assert '<table class="live">hubei 1</table>' in first and '<table class="live">hubei 2</table>' in second
+    assert "PORTALLIVEBLOCK" not in first
+
+
+def test_an_editors_script_is_still_removed(make_faq):
+    faq = make_faq(answer_zh="<script>alert(1)</script>点击[这里](javascript:alert(1))")
+    assert "<script" not in faq.answer_html_zh and "javascript:" not in faq.answer_html_zh
+
+
+def test_a_topic_shows_ten_answers_and_lists_the_rest_with_their_anchors(client, make_faq):
+    make_many(make_faq, 25)
+    html = client.get("/zh-hans/faq/").content.decode()
+    assert len(re.findall(r'<article class="faq-item" id="q-q\d{3}">', html)) == faq_pages.SHOWN_PER_TOPIC
+    for number in range(25):
+        assert f'id="q-q{number:03}"' in html  # every /faq/#q-… link still lands on its question
+    assert 'href="/zh-hans/faq/pay/#q-q010"' in html
+    assert 'href="/zh-hans/faq/pay/?page=2#q-q020"' in html
+    assert "本主题还有 15 个问题" in html
+    assert 'href="/zh-hans/faq/pay/">本主题全部 25 个问答' in html
+
+
+def test_a_topics_own_page_shows_its_answers_twenty_a_page(client, make_faq):
+    make_many(make_faq, 25)
+    first = client.get("/ru/faq/pay/").content.decode()
+    second = client.get("/ru/faq/pay/", {"page": 2}).content.decode()
+    assert len(re.findall(r'<article class="faq-item"', first)) == 20
+    assert re.findall(r'<article class="faq-item" id="q-(q\d{3})">', second) == [f"q{n:03}" for n in range(20, 25)]
+    assert "25 вопросов · страница 2 из 2" in second
+    assert '<h1>Уплата взносов</h1>' in first and '<h2><a class="anchor-link" href="#q-q000">' in first
+
+
+@pytest.mark.parametrize("path", ["/zh-hans/faq/pay/?page=3", "/zh-hans/faq/pay/?page=x", "/zh-hans/faq/pay/?page=0",
+                                  "/zh-hans/faq/no-such-topic/"])
+def test_a_page_that_does_not_exist_is_not_found(client, make_faq, path):
+    make_many(make_faq, 25)
+    assert client.get(path).status_code == 404
+
+
+def test_a_topic_without_published_questions_has_no_page(client, make_faq):
+    make_faq(status="draft")
+    assert client.get("/zh-hans/faq/pay/").status_code == 404
+
+
+def test_search_links_a_far_question_to_the_page_that_shows_its_answer(make_faq):
+    from guides.search import search
+
+    make_many(make_faq, 25, answer_zh="普通回答")
+    make_faq("far", order=99, question_zh="最后一个", answer_zh="特别的回答")
+    result = [g for g in search("特别", "zh-hans").groups if g.name == "questions"][0].results[0]
+    assert result.url == "/zh-hans/faq/pay/?page=2#q-far"
+
+
+def test_rebuilding_stored_text_refreshes_every_row_without_a_new_version(make_faq, guide):
+    faq = make_faq()
+    FAQ.objects.filter(pk=faq.pk).update(answer_html_zh="", search_zh="", snippet_zh="")
+    call_command("rebuild_stored_text", verbosity=0)
+    faq.refresh_from_db()
+    assert "出生后90天内" in faq.answer_html_zh and "90" in faq.search_zh and faq.snippet_zh
+    assert faq.version == 1 and faq.history.count() == 1
+
+
+def test_topics_come_in_editorial_order(client, make_faq):
+    other = Topic.objects.create(slug="first", name_zh="先看", name_ru="Сначала", order=0)
+    make_faq("later")
+    make_faq("earlier", topic=other)
+    html = client.get("/zh-hans/faq/").content.decode()
+    assert html.index('id="q-earlier"') < html.index('id="q-later"')
