@@ -148,8 +148,8 @@ class Rule(Publishable, RuleSource):
     case_fields = ("region",)  # which case the rule is for; the natural key is these values and the status
     overlap_message = None  # for rules with validity dates: the refusal when two are in force for one case
 
-    region = models.ForeignKey("calculators.Region", on_delete=models.PROTECT, related_name="%(class)ss",
-                               verbose_name=_("region"))
+    # Django's default reverse names: region.paymentwindow_set, Region.objects.filter(paymentwindow__...).
+    region = models.ForeignKey("calculators.Region", on_delete=models.PROTECT, verbose_name=_("region"))
 
     objects = RuleQuerySet.as_manager()
 

@@ -39,7 +39,7 @@ class Visitor(requests.Session):
     def request(self, method, url, *args, **kwargs):
         kwargs.setdefault("timeout", 15)
         kwargs.setdefault("verify", self.verify)  # else REQUESTS_CA_BUNDLE in the environment would win
-        kwargs.setdefault("allow_redirects", False)
+        kwargs.setdefault("allow_redirects", False)  # (get() passes allow_redirects=True itself)
         response = super().request(method, urljoin(self.base_url + "/", url.lstrip("/")), *args, **kwargs)
         if self.behind_proxy:
             for item in self.cookies:  # nginx's hop is plain HTTP: Secure cookies travel on it too

@@ -72,7 +72,8 @@ def test_login_failures_split_over_both_nodes_lock_the_account(visitor, node_a, 
     refused = sixth.log_in(editor.username, editor.raw_password)  # the right password, too late
 
     assert refused.status_code in (403, 429)
-    assert sixth.get("/ru/admin/").status_code == 302  # not logged in: sent to the login page
+    admin = sixth.get("/ru/admin/", allow_redirects=False)  # requests' get() follows redirects unless told
+    assert admin.status_code == 302 and "/admin/login/" in admin.headers["Location"]  # not logged in
 
 
 def test_login_failures_through_nginx_lock_out_that_address_not_every_editor(visitor, make_user):

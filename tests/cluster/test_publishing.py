@@ -66,7 +66,7 @@ def test_a_new_payment_window_is_in_every_nodes_page_partial_and_json_at_the_nex
     from calculators.models import PaymentWindow, Region
 
     year = timezone.localdate().year + 1
-    region = Region.objects.exclude(payment_windows__coverage_year=year).exclude(slug="national").order_by("slug")[0]
+    region = Region.objects.exclude(paymentwindow__coverage_year=year).exclude(slug="national").order_by("slug")[0]
     answer = f"/ru/calculators/deadline/?region={region.slug}&year={year}&status=continuous"
     readers = [visitor(node_a), visitor(node_b), visitor()]
     end = datetime.date(year, 2, 26)
