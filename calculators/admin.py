@@ -11,6 +11,7 @@ from calculators.forms_admin import BandInlineFormSet
 from calculators.admin_import import RuleImportExportMixin
 from calculators.resources import (
     ContributionStandardResource,
+    PaymentChannelResource,
     PaymentWindowResource,
     RecurringPaymentWindowResource,
     ReimbursementRuleResource,
@@ -24,6 +25,7 @@ from core.workflow import Status
 from calculators.models import (
     CheckCase,
     ContributionStandard,
+    PaymentChannel,
     PaymentWindow,
     PopulationGroup,
     RecurringPaymentWindow,
@@ -176,6 +178,22 @@ class PaymentWindowAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin)
     search_fields = ("region__slug", "region__name_zh", "region__name_ru", *SOURCE_SEARCH)
     fieldsets = (
         (None, {"fields": (("region", "coverage_year"), ("start", "end"), ("late_deadline", "late_cover"))}),
+        SOURCE_FIELDSET,
+    )
+
+
+@admin.register(PaymentChannel)
+class PaymentChannelAdmin(RuleImportExportMixin, RuleWorkflowMixin, HistoryAdmin):
+    resource_classes = [PaymentChannelResource]
+    list_display = ("region", "name_zh", "name_ru", "kind", "order", "checked_on")
+    list_filter = ("region", "kind")
+    list_select_related = ("region",)
+    search_fields = ("region__slug", "region__name_zh", "region__name_ru", "name_zh", "name_ru", *SOURCE_SEARCH)
+    fieldsets = (
+        (None, {"fields": (("region", "kind", "order"), ("name_zh", "name_ru"), ("how_zh", "how_ru"), "url"),
+                "description": _("Only official channels: the region's own apps and mini programs, the tax "
+                                 "bureau, service counters, agent banks. A region without channels of its own "
+                                 "shows the national ones.")}),
         SOURCE_FIELDSET,
     )
 

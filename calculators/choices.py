@@ -44,6 +44,15 @@ class LateCover(models.TextChoices):
     YEAR_START = codes.LateCover.YEAR_START, _("late payers are covered from 1 January")
 
 
+class ChannelKind(models.TextChoices):
+    APP = "app", _("mobile app")
+    MINI_PROGRAM = "mini_program", _("mini program in WeChat or Alipay")
+    WEBSITE = "website", _("website")
+    COUNTER = "counter", _("service counter")
+    BANK = "bank", _("bank")
+    COMMUNITY = "community", _("village or community collection")
+
+
 class Calculator(models.TextChoices):
     REIMBURSEMENT = "reimbursement", _("reimbursement")
     DEADLINE = "deadline", _("payment deadline and cover start")

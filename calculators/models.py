@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from calculators.bands import Band, BandedRule
 from calculators.check_links import validate_case
-from calculators.choices import Calculator, DeductiblePer, EmployeeStatus, LateCover, Level, Scheme, Visit
+from calculators.choices import Calculator, ChannelKind, DeductiblePer, EmployeeStatus, LateCover, Level, Scheme, Visit
 from calculators.rule_base import (
     OPEN_START,
     Rule,
@@ -327,6 +327,41 @@ class ContributionStandard(Rule):
         region = self.region.slug if self.region_id else "?"
         group = self.group.slug if self.group_id else "?"
         return f"{region} {self.coverage_year} {group}"
+
+
+class PaymentChannel(Rule):
+    """One official way to pay the residents' contribution in a region: an app, a counter, a bank."""
+
+    TRANSLATED_FIELDS = ("name", "how")
+    case_fields = ("region", "name_zh")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100,
+                               help_text=_("As residents see it on their phone or on the sign, e.g. 楚税通APP."))
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True,
+                               help_text=_("The Russian wording of the glossary, with the Chinese name kept in "
+                                           "brackets where readers must find it on screen."))
+    how_zh = models.TextField(_("how to pay (Chinese)"), blank=True,
+                              help_text=_("The steps in one or two short sentences, e.g. the menu path."))
+    how_ru = models.TextField(_("how to pay (Russian)"), blank=True)
+    url = models.URLField(_("official link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta(Rule.Meta):
+        ordering = ["region__order", "region__slug", "order", "name_zh"]
+        verbose_name = _("payment channel")
+        verbose_name_plural = _("payment channels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name_zh", "status"], name="calculators_paymentchannel_one_per_name",
+                violation_error_message=_("This region already has a payment channel with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region.slug if self.region_id else '?'}: {self.name_zh}"
 
 
 # ---------------------------------------------------------------------------

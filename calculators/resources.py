@@ -39,6 +39,7 @@ from calculators.import_widgets import (
 )
 from calculators.models import (
     ContributionStandard,
+    PaymentChannel,
     PaymentWindow,
     PopulationGroup,
     RecurringPaymentWindow,
@@ -352,3 +353,4 @@ WaitingPolicyResource = resource_for(WaitingPolicy)
 ContributionStandardResource = resource_for(ContributionStandard)
 ReimbursementRuleResource = resource_for(ReimbursementRule)
 SeriousIllnessRuleResource = resource_for(SeriousIllnessRule)
+PaymentChannelResource = resource_for(PaymentChannel)

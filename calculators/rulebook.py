@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from calculators.models import (
     ContributionStandard,
+    PaymentChannel,
     PaymentWindow,
     PopulationGroup,
     RecurringPaymentWindow,
@@ -48,6 +49,7 @@ KINDS = {
     "contribution": (ContributionStandard, ("group",), ()),
     "benefit": (ReimbursementRule, (), ("bands",)),
     "serious_illness": (SeriousIllnessRule, (), ("bands", "reduced_groups")),
+    "payment_channel": (PaymentChannel, (), ()),
 }
 _STATUS_RANK = {Status.REVIEW: 0, Status.DRAFT: 1, Status.PUBLISHED: 2}
 MAX_KEPT = 16

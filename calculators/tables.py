@@ -21,10 +21,12 @@ from django.template.loader import render_to_string
 from calculators import rules
 from guides import embeds
 
-TABLES = ["payment-windows", "waiting-periods", "contributions", "reimbursement", "serious-illness"]
-COLUMNS = {"payment-windows": 4, "waiting-periods": 6, "contributions": 5, "reimbursement": 7, "serious-illness": 4}
-KIND = {"payment-windows": "payment_window", "waiting-periods": "waiting_policy", "contributions": "contribution",
-        "reimbursement": "benefit", "serious-illness": "serious_illness"}
+TABLES = ["payment-windows", "payment-channels", "waiting-periods", "contributions", "reimbursement",
+          "serious-illness"]
+COLUMNS = {"payment-windows": 4, "payment-channels": 2, "waiting-periods": 6, "contributions": 5, "reimbursement": 7,
+           "serious-illness": 4}
+KIND = {"payment-windows": "payment_window", "payment-channels": "payment_channel", "waiting-periods": "waiting_policy",
+        "contributions": "contribution", "reimbursement": "benefit", "serious-illness": "serious_illness"}
 DATED = {"payment_window", "contribution", "benefit", "serious_illness"}
 
 

@@ -406,3 +406,15 @@ def test_the_fixture_places_cities_under_their_provinces():
     assert {parents[slug] for slug in ("beijing", "shanghai", "guangdong", "zhejiang", "anhui", "hubei",
                                        "shaanxi")} == {"national"}
     assert Region.objects.get(slug="national").name_ru == "Вся страна (общие нормы)"
+
+
+def test_a_region_cannot_have_two_payment_channels_of_the_same_name(db):
+    from calculators.models import PaymentChannel
+
+    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+    existing = PaymentChannel.objects.get(region__slug="hubei", name_zh="楚税通APP")
+    twin = PaymentChannel(region=existing.region, status=existing.status, kind="app", name_zh="楚税通APP",
+                          source_title="x", source_issuer="x", checked_on=existing.checked_on)
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean()
+    assert "already has a payment channel with this name" in str(refused.value)

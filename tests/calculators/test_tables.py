@@ -89,3 +89,36 @@ def test_a_chinese_source_title_is_translated_for_russian_readers_with_the_origi
 def test_the_guides_rules_year_is_the_year_of_the_national_figures_in_force():
     assert tables.rules_year() == {"year": 2026, "this_year": 2026, "next_year": 2027, "next_published": False,
                                    "is_older": False}
+
+
+def channel_names(region):
+    rows, _usual, used = tables.table_rows("payment-channels", rules.get_region(region))
+    return [row.name_zh for row in rows], used.slug
+
+
+def test_hubei_lists_its_own_payment_channels_the_tax_apps_first():
+    names, used = channel_names("hubei")
+    assert used == "hubei"
+    assert names[:3] == ["楚税通APP", "鄂汇办APP", "“鄂汇办”支付宝小程序"]
+    assert {"湖北省电子税务局", "税务服务大厅", "协议代征银行网点"} <= set(names)
+
+
+def test_a_city_of_hubei_shows_the_provinces_channels():
+    assert channel_names("hubei-huanggang") == (channel_names("hubei")[0], "hubei")
+
+
+def test_a_region_without_channels_shows_the_national_ones_and_says_the_local_notice_may_name_others():
+    names, used = channel_names("guangdong")
+    assert used == "national" and "微信" in names and "支付宝" in names
+    with translation.override("ru"):
+        html = tables.render_table("payment-channels", rules.get_region("guangdong"))
+    assert "WeChat (微信)" in html and "местное объявление может назвать и другие" in html
+
+
+def test_a_channels_russian_name_keeps_the_chinese_one_readers_see_on_screen():
+    with translation.override("ru"):
+        html = tables.render_table("payment-channels", rules.get_region("hubei"))
+    assert "приложение «Чушуйтун» (楚税通APP)" in html and "(楚税通APP) (楚税通APP)" not in html
+    with translation.override("zh-hans"):
+        html = tables.render_table("payment-channels", rules.get_region("hubei"))
+    assert "楚税通APP" in html and "Чушуйтун" not in html

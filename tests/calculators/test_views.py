@@ -241,7 +241,8 @@ def test_changing_a_payment_window_in_admin_shows_at_once_in_guide_table_and_cal
 @pytest.mark.parametrize("language", ["zh-hans", "ru"])
 def test_region_page_shows_every_table_of_the_region(client, language):
     page = client.get(f"/{language}/regions/zhejiang-lishui/").content.decode()
-    assert page.count('class="policy-table"') == 5
+    assert page.count('class="policy-table"') == 6  # payment periods, ways to pay, waiting, contributions, ...
+    assert 'id="payment-channels"' in page
     assert ("¥1,000.00" if language == "zh-hans" else "1\u00a0000,00\u00a0¥") in page  # the level-3 deductible
 
 
@@ -390,3 +391,8 @@ def test_no_stray_space_before_punctuation_on_russian_pages(client):
         page = re.sub(r"<(script|style|title).*?</\1>", "", client.get(url).content.decode(), flags=re.S)
         text = re.sub(r"<[^>]+>", "", page)
         assert not re.search(r"[А-Яа-яё] +[:;,.!?]", re.sub(r"\s+", " ", text)), url
+
+
+def test_the_deadline_answer_links_to_the_ways_to_pay_on_the_regions_page(client):
+    page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
+    assert 'href="/ru/regions/hubei/#payment-channels"' in page
