@@ -3,7 +3,8 @@
 ``calculators.rules`` reads these rows for one case and turns them into the engine's dataclasses; what
 every rule shares is in ``calculators.rule_base``, bands in ``calculators.bands``. A draft successor may sit
 beside the published row it will replace, so "one rule for the same case" (validation, unique constraints,
-natural keys) is per status. ``CheckCase``: a calculator question with its known answer (``calculators.checks``).
+natural keys) is per status. ``CheckCase``: a calculator question with its known answer
+(``calculators.checks``).
 """
 
 import calendar
@@ -20,14 +21,15 @@ from simple_history.models import HistoricalRecords
 
 from calculators.bands import Band, BandedRule
 from calculators.check_links import validate_case
-from calculators.choices import Calculator, ChannelKind, DeductiblePer, EmployeeStatus, LateCover, Level, Scheme, Visit
+from calculators.choices import (
+    Calculator, ChannelKind, DeductiblePer, EmployeeStatus, LateCover, Level, Scheme, Visit,
+)
 from calculators.rule_base import (
     OPEN_START,
     Rule,
     Validity,
     money_field,
     percent_validators,
-    validity_text,
     year_validators,
 )
 from core.dates import FIRST_YEAR, LAST_YEAR, day_in_year
@@ -124,9 +126,6 @@ class PaymentWindow(Rule):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.region_id and self.region.slug} {self.coverage_year}: {self.start} – {self.end}"
-
     def clean(self):
         super().clean()
         errors = {}
@@ -152,6 +151,10 @@ class PaymentWindow(Rule):
             raise ValidationError(errors)
 
 
+MONTH = [MinValueValidator(1), MaxValueValidator(12)]
+DAY = [MinValueValidator(1), MaxValueValidator(31)]
+
+
 class RecurringPaymentWindow(Rule):
     """The usual payment period, the same every year: what a coverage year without a window of its own uses.
 
@@ -164,17 +167,11 @@ class RecurringPaymentWindow(Rule):
         _("from coverage year"), validators=year_validators,
         help_text=_("The first coverage year this pattern describes."),
     )
-    start_month = models.PositiveSmallIntegerField(
-        _("starts: month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
-        help_text=_("In the year before the coverage year."),
-    )
-    start_day = models.PositiveSmallIntegerField(_("starts: day"), validators=[MinValueValidator(1),
-                                                                               MaxValueValidator(31)])
-    end_month = models.PositiveSmallIntegerField(
-        _("ends: month"), validators=[MinValueValidator(1), MaxValueValidator(12)],
-    )
-    end_day = models.PositiveSmallIntegerField(_("ends: day"), validators=[MinValueValidator(1),
-                                                                           MaxValueValidator(31)])
+    start_month = models.PositiveSmallIntegerField(_("starts: month"), validators=MONTH,
+                                                   help_text=_("In the year before the coverage year."))
+    start_day = models.PositiveSmallIntegerField(_("starts: day"), validators=DAY)
+    end_month = models.PositiveSmallIntegerField(_("ends: month"), validators=MONTH)
+    end_day = models.PositiveSmallIntegerField(_("ends: day"), validators=DAY)
     ends_in_coverage_year = models.BooleanField(
         _("ends in the coverage year"), default=False,
         help_text=_("Tick when the period runs into the coverage year itself (for example until 28 February); "
@@ -196,10 +193,6 @@ class RecurringPaymentWindow(Rule):
                 violation_error_message=_("This region already has a usual payment period."),
             ),
         ]
-
-    def __str__(self):
-        return (f"{self.region.slug if self.region_id else '?'}: {self.start_month:02}-{self.start_day:02} – "
-                f"{self.end_month:02}-{self.end_day:02}")
 
     def dates_for(self, coverage_year):
         """``(start, end)`` of the period for ``coverage_year``."""
@@ -273,9 +266,6 @@ class WaitingPolicy(Rule):
             ),
         ]
 
-    def __str__(self):
-        return f"{self.region_id and self.region.slug}: {self.fixed_months} + {self.months_per_gap_year}/year"
-
     def clean(self):
         super().clean()
         if (self.long_gap_years is None) != (self.long_gap_min_months is None):
@@ -323,11 +313,6 @@ class ContributionStandard(Rule):
             ),
         ]
 
-    def __str__(self):
-        region = self.region.slug if self.region_id else "?"
-        group = self.group.slug if self.group_id else "?"
-        return f"{region} {self.coverage_year} {group}"
-
 
 class PaymentChannel(Rule):
     """One official way to pay the residents' contribution in a region: an app, a counter, a bank."""
@@ -336,13 +321,13 @@ class PaymentChannel(Rule):
     case_fields = ("region", "name_zh")
 
     kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=100,
-                               help_text=_("As residents see it on their phone or on the sign, e.g. 楚税通APP."))
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True,
-                               help_text=_("The Russian wording of the glossary, with the Chinese name kept in "
-                                           "brackets where readers must find it on screen."))
-    how_zh = models.TextField(_("how to pay (Chinese)"), blank=True,
-                              help_text=_("The steps in one or two short sentences, e.g. the menu path."))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, help_text=_(
+        "As residents see it on their phone or on the sign, e.g. 楚税通APP."))
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True, help_text=_(
+        "The Russian wording of the glossary, with the Chinese name kept in brackets where readers must find "
+        "it on screen."))
+    how_zh = models.TextField(_("how to pay (Chinese)"), blank=True, help_text=_(
+        "The steps in one or two short sentences, e.g. the menu path."))
     how_ru = models.TextField(_("how to pay (Russian)"), blank=True)
     url = models.URLField(_("official link"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -359,9 +344,6 @@ class PaymentChannel(Rule):
                 violation_error_message=_("This region already has a payment channel with this name."),
             ),
         ]
-
-    def __str__(self):
-        return f"{self.region.slug if self.region_id else '?'}: {self.name_zh}"
 
 
 # ---------------------------------------------------------------------------
@@ -447,17 +429,6 @@ class ReimbursementRule(BandedRule, Validity, Rule):
             ),
         ]
 
-    def __str__(self):
-        parts = [self.region.slug if self.region_id else "?", str(self.coverage_year), self.scheme]
-        if self.employee_status:
-            parts.append(self.employee_status)
-        if self.tier:
-            parts.append(f"tier {self.tier}")
-        parts += [self.visit, self.level]
-        if self.valid_from or self.valid_until:
-            parts.append(validity_text(self.valid_from, self.valid_until))
-        return " · ".join(parts)
-
     def clean(self):
         errors = {}
         if self.scheme == Scheme.RESIDENT and self.employee_status:
@@ -532,12 +503,6 @@ class SeriousIllnessRule(BandedRule, Validity, Rule):
                 ),
             ),
         ]
-
-    def __str__(self):
-        text = f"{self.region.slug if self.region_id else '?'} · {self.coverage_year}"
-        if self.valid_from or self.valid_until:
-            text += f" · {validity_text(self.valid_from, self.valid_until)}"
-        return text
 
     def band_start(self):
         return self.deductible

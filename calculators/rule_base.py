@@ -156,6 +156,17 @@ class Rule(Publishable, RuleSource):
     class Meta(Publishable.Meta):
         abstract = True
 
+    def __str__(self):
+        """The case the rule is for, as its natural key names it: ``zhejiang-lishui · 2025 · resident · tier 3``."""
+        parts = [self.region.slug if self.region_id else "?"]
+        for name in self.case_fields[1:]:
+            value = getattr(self, name)
+            if name != "valid_from" and value not in (None, ""):
+                parts.append(getattr(value, "slug", None) or (f"tier {value}" if name == "tier" else str(value)))
+        if isinstance(self, Validity) and (self.valid_from or self.valid_until):
+            parts.append(self.validity)
+        return " · ".join(parts)
+
     def natural_key(self):
         key = []
         for name in self.case_fields:
