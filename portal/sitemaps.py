@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from calculators.models import Region
-from guides.models import Guide
+from guides.models import FAQ, Guide, Topic
 
 
 class BilingualSitemap(Sitemap):
@@ -34,6 +34,18 @@ class GuideSitemap(BilingualSitemap):
         return guide.updated_on
 
 
+class FaqTopicSitemap(BilingualSitemap):
+    """The first page of every topic's questions (the later pages are linked from it)."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return Topic.objects.filter(pk__in=FAQ.objects.published().values("topic")).order_by("slug")
+
+    def location(self, topic):
+        return reverse("guides:faq_topic", args=[topic.slug])
+
+
 class RegionSitemap(BilingualSitemap):
     changefreq = "monthly"
 
@@ -44,4 +56,4 @@ class RegionSitemap(BilingualSitemap):
         return reverse("regions:detail", args=[region.slug])
 
 
-SITEMAPS = {"pages": StaticPagesSitemap, "guides": GuideSitemap, "regions": RegionSitemap}
+SITEMAPS = {"pages": StaticPagesSitemap, "guides": GuideSitemap, "faq": FaqTopicSitemap, "regions": RegionSitemap}

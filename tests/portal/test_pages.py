@@ -129,3 +129,13 @@ def test_a_logged_in_editor_gets_pages_that_vary_on_their_session(client, make_g
     client.force_login(get_user_model().objects.create_user("staff", password="pw", is_staff=True))
     response = client.get("/ru/guides/draft-guide/")
     assert response.status_code == 200 and "Cookie" in response["Vary"]
+
+
+def test_sitemap_lists_each_topic_page_of_questions_only_where_questions_are_published(client, db):
+    from guides.models import FAQ, Topic
+
+    answered, empty = Topic.objects.create(slug="paying", name_zh="交费"), Topic.objects.create(slug="empty", name_zh="空")
+    FAQ.objects.create(topic=answered, slug="when", question_zh="什么时候交？", answer_zh="九月。", status="published")
+    FAQ.objects.create(topic=empty, slug="draft", question_zh="草稿？", answer_zh="还没。", status="draft")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/ru/faq/paying/</loc>" in xml and "/faq/empty/" not in xml
