@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from guides.models import FAQ, Guide
+from tests.browser.admin_login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,11 +78,7 @@ def test_the_admin_pages_an_editor_uses_report_no_violation(demo_site, browser):
     guide, faq = Guide.objects.first(), FAQ.objects.first()
     context = browser.new_context(locale="ru-RU")
     page = watched(context)
-    visit(page, f"{demo_site.url}/ru/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/ru/admin/")
+    log_in(page, demo_site.url, "editor", "a-long-test-password")
     admin = f"{demo_site.url}/ru/admin"
     for path in ["/", "/parity/", "/guides/guide/", f"/guides/guide/{guide.pk}/change/", "/guides/guide/add/",
                  f"/guides/guide/{guide.pk}/history/", f"/guides/guide/{guide.pk}/history/compare/",
@@ -91,6 +88,7 @@ def test_the_admin_pages_an_editor_uses_report_no_violation(demo_site, browser):
                  "/calculators/reimbursementrule/import/", "/calculators/reimbursementrule/export/",
                  "/calculators/region/", "/calculators/checkcase/", "/calculators/checkcase/run/"]:
         visit(page, admin + path)
+        assert "/login/" not in page.url, path
         assert violations(page) == [], (path, violations(page))
     visit(page, f"{admin}/guides/guide/add/")
     assert page.locator("#id_body_ru").count() == 1, (page.url, page.title())

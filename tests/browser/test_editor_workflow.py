@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from tests.browser import admin_login
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEXT_YEAR = timezone.localdate().year + 1
@@ -27,13 +29,7 @@ def person(name, group):
 
 
 def log_in(context, server, name):
-    page = context.new_page()
-    page.goto(f"{server.url}/ru/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/ru/admin/")
-    return page
+    return admin_login.log_in(context.new_page(), server.url, name, "a-long-test-password")
 
 
 def test_editor_and_reviewer_change_a_rate_for_next_year(demo_site, browser):

@@ -7,6 +7,8 @@ import secrets
 import pytest
 from django.utils import timezone, translation
 
+from tests.browser.admin_login import log_in
+
 pytestmark = pytest.mark.cluster
 
 
@@ -52,13 +54,7 @@ def test_a_guide_change_published_in_the_admin_is_on_every_node_at_the_next_requ
 
 def admin_page(browser, cluster, user):
     context = browser.new_context(locale="ru-RU", ignore_https_errors=True)
-    page = context.new_page()
-    page.goto(f"{cluster.nginx.url}/ru/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", user.raw_password)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/ru/admin/")
-    return page
+    return log_in(context.new_page(), cluster.nginx.url, user.username, user.raw_password)
 
 
 def test_a_new_payment_window_is_in_every_nodes_page_partial_and_json_at_the_next_request(
