@@ -1,14 +1,14 @@
 """Region pages and calculators, registered with the guides' search (guides never imports calculators).
 
 Each entry carries its title and a short description in both languages, so a reader finds a region by
-its name in either language ("北京", "Пекин") and a calculator by what it works out. Read once per
-content version by ``guides.search``.
+its name in either language ("北京", "Пекин") or by one of its payment channels ("楚税通"), and a
+calculator by what it works out. Read once per content version by ``guides.search``.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
-from calculators.models import Region
+from calculators.models import PaymentChannel, Region
 from guides.search import Entry, register_source
 
 CALCULATORS = [
@@ -47,16 +47,29 @@ def calculator_entries():
                     text_zh=both["zh"][1], text_ru=both["ru"][1], order=order)
 
 
+def _channel_names():
+    """{region id: {"zh": [...], "ru": [...]}}; a Russian name keeps the Chinese one in brackets (glossary)."""
+    names = {}
+    for region_id, name_zh, name_ru in PaymentChannel.objects.visible().values_list("region", "name_zh", "name_ru"):
+        both = names.setdefault(region_id, {"zh": [], "ru": []})
+        both["zh"].append(name_zh)
+        both["ru"].append(name_ru or name_zh)
+    return names
+
+
 def region_entries():
+    channels = _channel_names()
     for order, region in enumerate(Region.objects.select_related("parent")):
         names = " ".join(n for n in (region.name_zh, region.name_ru) if n)
+        own_channels = channels.get(region.pk, {})
         parent = region.parent
         parent_names = " ".join(n for n in (parent.name_zh, parent.name_ru) if n) if parent else ""
 
-        def texts(region=region):
+        def texts(region=region, own_channels=own_channels):
             title = _("Rules in %(region)s") % {"region": region.localized("name").text}
             about = _("Payment periods, contributions, waiting periods and reimbursement rules of this region.")
-            return title, f"{about} {names} {parent_names}"
+            ways = " ".join(own_channels.get(get_language()[:2], ()))
+            return title, f"{about} {names} {parent_names} {ways}".strip()
 
         both = _in_both(texts)
         yield Entry("regions", region.slug, "regions:detail", (region.slug,), title_zh=both["zh"][0],
