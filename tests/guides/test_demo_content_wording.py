@@ -8,7 +8,6 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
@@ -41,9 +40,8 @@ IDS = re.compile(r'id="([^"]+)"')
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo_content", verbosity=0)
-    call_command("loaddata", "fixtures/rules.yaml", verbosity=0)
+def demo(demo_content):
+    """The demo content, loaded once per session and copied into each test (``tests/conftest.py``)."""
 
 
 def russian_texts():

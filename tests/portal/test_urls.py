@@ -2,7 +2,6 @@
 in both languages. Hypothesis draws the requests; the sizes keep the whole run to a few hundred requests."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,8 +43,7 @@ headers = st.fixed_dictionaries({}, optional={
 
 
 @pytest.fixture
-def site():
-    call_command("load_demo_content", verbosity=0)
+def site(demo_content):
     return Client(raise_request_exception=False)
 
 
