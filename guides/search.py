@@ -38,16 +38,16 @@ language's count); the revisions middleware adds two.
   tokenised), capped at five results per group or twenty on a page of one group.
 """
 
-import operator
+import bisect
+import datetime
 import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db.models import Case, Count, F, IntegerField, Lookup, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Contains
+from django.db.models import Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +60,7 @@ from guides.rendering import plain_text
 from guides.search_text import CONTROL, Located, index_text, normalize, pattern, tokens
 from core import content_version
 from core.bilingual import FIELD_SUFFIX, LocalizedText
+from core.workflow import Status
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -125,7 +126,9 @@ def register_source(name, entries):
 
 
 class _Kept:
-    """Computed once per content version, in this process (nothing kept while the cache is down)."""
+    """Computed once per content version, in this process (nothing kept while the cache is down).
+
+    A value with a ``valid_until`` moment is computed again once that moment has passed."""
 
     def __init__(self, build):
         self.build, self.version, self.value, self.lock = build, None, None, threading.Lock()
@@ -135,7 +138,8 @@ class _Kept:
         if version is None:
             return self.build()
         with self.lock:
-            if self.version != version:
+            until = getattr(self.value, "valid_until", None)
+            if self.version != version or (until is not None and timezone.now() >= until):
                 self.value, self.version = self.build(), version
             return self.value
 
@@ -144,22 +148,68 @@ class _Kept:
             self.version = self.value = None
 
 
-@dataclass
-class IndexedEntry:
-    entry: Entry
-    forms: dict  # language -> (title form, whole form)
+class Haystack:
+    """Many forms in one string, a line each, so that one pattern is looked for in all of them in one C loop
+    (a form never holds a line break, so no match spans two)."""
+
+    def __init__(self, forms):
+        self.starts, position = [], 0
+        for form in forms:
+            self.starts.append(position)
+            position += len(form) + 1
+        self.text = "\n".join(forms)
+
+    def containing(self, found):
+        """The numbers of the forms that contain ``found``."""
+        numbers, text, starts, last = [], self.text, self.starts, len(self.starts) - 1
+        at = text.find(found)
+        while at >= 0:
+            number = bisect.bisect_right(starts, at) - 1
+            numbers.append(number)
+            if number == last:
+                break
+            at = text.find(found, starts[number + 1])  # the next form on: one hit per form is enough
+        return numbers
+
+
+class Shelf:
+    """The items of one group in the order that breaks ties, with their title and whole forms per language."""
+
+    def __init__(self, items, forms):
+        """``forms[language]``: [(title form, whole form)], one per item."""
+        self.items = items
+        self.titles = {language: Haystack([title for title, _whole in pairs]) for language, pairs in forms.items()}
+        self.wholes = {language: Haystack([whole for _title, whole in pairs]) for language, pairs in forms.items()}
+
+    def scored(self, terms, language):
+        """[(title hits, hits, item)] of the items a term matches: most title hits, then most hits, then in order."""
+        hits = self._hits(self.wholes[language], terms)
+        title_hits = self._hits(self.titles[language], terms)
+        ranked = sorted(hits, key=lambda number: (-title_hits[number], -hits[number], number))
+        return [(title_hits[number], hits[number], self.items[number]) for number in ranked]
+
+    @staticmethod
+    def _hits(haystack, terms):
+        counts = Counter()
+        for term in terms:
+            counts.update({number for found in term.patterns for number in haystack.containing(found)})
+        return counts
+
+
+def _forms(title, text):
+    return index_text(title), index_text(title + " " + text)
 
 
 def _index_entries():
-    indexed = []
-    for entries in _sources.values():
-        for entry in entries():
-            forms = {}
-            for language, suffix in FIELD_SUFFIX.items():
-                title = getattr(entry, f"title_{suffix}")
-                forms[language] = (index_text(title), index_text(title + " " + getattr(entry, f"text_{suffix}")))
-            indexed.append(IndexedEntry(entry, forms))
-    return indexed
+    """{group: Shelf} of every registered entry, in their order (then in the order they were registered)."""
+    entries = sorted((entry for source in _sources.values() for entry in source()), key=lambda e: e.order)
+    shelves = {}
+    for name in GROUPS:
+        items = [entry for entry in entries if entry.group == name]
+        forms = {language: [_forms(entry.title(language).text, entry.description(language)) for entry in items]
+                 for language in FIELD_SUFFIX}
+        shelves[name] = Shelf(items, forms)
+    return shelves
 
 
 registered = _Kept(_index_entries)
@@ -215,9 +265,6 @@ synonyms = _Kept(_synonym_table)
 class Term:
     text: str  # as the reader typed it (normalised)
     patterns: tuple
-
-    def found_in(self, form):
-        return any(p in form for p in self.patterns)
 
 
 def _term(found_tokens, also=None):
@@ -384,38 +431,18 @@ class Search:
         return sum(group.total for group in self.groups)
 
 
-class Has(Lookup):
-    """``column`` contains ``pattern``, literally: LIKE '%…%' (escaped) where a trigram index can serve it
-    (PostgreSQL), INSTR on SQLite, whose LIKE folds the case of every character it compares and is
-    several times slower on the same rows."""
+@dataclass(frozen=True)
+class Row:
+    """One published guide or question as search reads it (its forms are on its Shelf)."""
 
-    lookup_name = "has"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
-
-    def as_sqlite(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"INSTR({lhs}, {rhs}) > 0", (*lhs_params, *rhs_params)
+    pk: int
+    place: int  # a question's place among the published questions of its topic (where its answer is shown)
 
 
-def _matches(column, term):
-    return reduce(operator.or_, (Q(Has(F(column), p)) for p in term.patterns))
-
-
-def _count_matching(column, terms):
-    cases = [Case(When(_matches(column, term), then=Value(1)), default=Value(0)) for term in terms]
-    return reduce(operator.add, cases)
-
-
-def _faq_place():
-    """How many published questions of the same topic come before this one (where its answer is shown)."""
-    before = (FAQ.objects.published().filter(topic=OuterRef("topic"))
-              .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), slug__lt=OuterRef("slug")))
-              .order_by().values("topic").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(before, output_field=IntegerField()), 0)
+@dataclass
+class Published:
+    shelves: dict  # group name -> Shelf of Rows in editorial order
+    valid_until: object = None  # the next moment a page appears by time alone (None: no such moment)
 
 
 DATABASE_GROUPS = {
@@ -424,48 +451,72 @@ DATABASE_GROUPS = {
 }
 
 
+def _read_published():
+    """Every published guide and question with its searchable forms, read in two queries."""
+    at = timezone.now()
+    columns = [f"search{part}_{FIELD_SUFFIX[language]}" for language in FIELD_SUFFIX for part in ("_title", "")]
+    shelves = {}
+    for name, (model, _kind, _fields) in DATABASE_GROUPS.items():
+        rows, forms, places = [], {language: [] for language in FIELD_SUFFIX}, {}
+        ordered = model.objects.published(at).order_by("topic__order", "order", "slug")
+        for pk, topic, *texts in ordered.values_list("pk", "topic_id", *columns):
+            places[topic] = place = places.get(topic, -1) + 1
+            rows.append(Row(pk, place))
+            for n, language in enumerate(FIELD_SUFFIX):
+                forms[language].append((texts[2 * n], texts[2 * n + 1]))
+        shelves[name] = Shelf(rows, forms)
+    return Published(shelves, _next_appearance(at))
+
+
+def _next_appearance(at):
+    """When a published page not yet shown at ``at`` appears (its ``publish_at``, a guide's ``published_on``)."""
+    waiting = Q(status=Status.PUBLISHED, revision_of__isnull=True)
+    moments = [model.objects.filter(waiting, publish_at__gt=at).aggregate(first=Min("publish_at"))["first"]
+               for model in (Guide, FAQ)]
+    day = Guide.objects.filter(waiting, published_on__gt=timezone.localdate(at)).aggregate(
+        first=Min("published_on"))["first"]
+    if day is not None:
+        moments.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+published = _Kept(_read_published)
+
+
 def _database_group(name, terms, language, page, per_page):
     model, kind, fields = DATABASE_GROUPS[name]
     suffix = FIELD_SUFFIX[language]
-    text_column, title_column = f"search_{suffix}", f"search_title_{suffix}"
-    found = model.objects.published().filter(reduce(operator.or_, (_matches(text_column, t) for t in terms)))
-    ranked = found.annotate(
-        title_hits=_count_matching(title_column, terms),
-        hits=_count_matching(text_column, terms),
-        total=Window(Count("pk")),
-    ).order_by("-title_hits", "-hits", "topic__order", "order", "slug").only(*fields, f"snippet_{suffix}")
-    if model is FAQ:
-        ranked = ranked.annotate(place=_faq_place()).select_related("topic").only(
-            *fields, f"snippet_{suffix}", "topic__slug")
+    scored = published.get().shelves[name].scored(terms, language)
     start = (page - 1) * per_page
-    rows = list(ranked[start:start + per_page])
-    total = rows[0].total if rows else (found.count() if page > 1 else 0)
+    shown = scored[start:start + per_page]
+    by_pk = {}
+    if shown:
+        details = model.objects.filter(pk__in=[row.pk for _title_hits, _hits, row in shown])
+        if model is FAQ:
+            details = details.select_related("topic").only(*fields, f"snippet_{suffix}", "topic__slug")
+        else:
+            details = details.only(*fields, f"snippet_{suffix}")
+        by_pk = {obj.pk: obj for obj in details}
     results = []
-    for row in rows:
-        title = row.localized("title" if model is Guide else "question", language)
-        url = row.get_absolute_url() if model is Guide else answer_url(row, row.place)
-        results.append(Result(kind, row, title, snippet(getattr(row, f"snippet_{suffix}"), terms), url,
-                              row.title_hits, row.hits))
-    return Group(name, results, total, page, per_page)
+    for title_hits, hits, row in shown:
+        obj = by_pk.get(row.pk)
+        if obj is None:  # deleted since the forms were read; the next content version drops it
+            continue
+        title = obj.localized("title" if model is Guide else "question", language)
+        url = obj.get_absolute_url() if model is Guide else answer_url(obj, row.place)
+        results.append(Result(kind, obj, title, snippet(getattr(obj, f"snippet_{suffix}"), terms), url,
+                              title_hits, hits))
+    return Group(name, results, len(scored), page, per_page)
 
 
 def _registered_group(name, terms, language, page, per_page):
-    scored = []
-    for item in registered.get():
-        if item.entry.group != name:
-            continue
-        title_form, form = item.forms[language]
-        hits = sum(term.found_in(form) for term in terms)
-        if hits:
-            scored.append((-sum(term.found_in(title_form) for term in terms), -hits, item.entry.order, item))
-    scored.sort(key=lambda row: row[:3])
+    scored = registered.get()[name].scored(terms, language)
     start = (page - 1) * per_page
     results = []
-    for title_hits, hits, _order, item in scored[start:start + per_page]:
-        entry = item.entry
+    for title_hits, hits, entry in scored[start:start + per_page]:
         results.append(Result(entry.group, entry, entry.title(language),
                               snippet(entry.description(language), terms, radius=SNIPPET_RADIUS),
-                              reverse(entry.url_name, args=entry.url_args), -title_hits, -hits))
+                              reverse(entry.url_name, args=entry.url_args), title_hits, hits))
     return Group(name, results, len(scored), page, per_page)
 
 
@@ -489,18 +540,12 @@ def search(query, language, *, group=None, page=1):
 
 
 def total_in(query, language):
-    """How many results a query has in ``language`` (for "in the other language: N"), in one query."""
+    """How many results a query has in ``language`` (for "in the other language: N"), without a query."""
     terms = terms_of(query)
     if not terms:
         return 0
-    column = f"search_{FIELD_SUFFIX[language]}"
-    condition = reduce(operator.or_, (_matches(column, t) for t in terms))
-    guides, questions = (model.objects.published().filter(condition).order_by().values("pk")
-                         for model, _kind, _fields in DATABASE_GROUPS.values())
-    total = guides.union(questions, all=True).count()
-    for item in registered.get():
-        total += any(term.found_in(item.forms[language][1]) for term in terms)
-    return total
+    shelves = [*published.get().shelves.values(), *registered.get().values()]
+    return sum(len(shelf.scored(terms, language)) for shelf in shelves)
 
 
 def other_language_link(query, language):
