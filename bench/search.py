@@ -1,10 +1,10 @@
 """Search pages in process, today's content against 50 times it, on one database (SQLite or PostgreSQL).
 
     .venv/bin/python -m bench.search prepare DATABASE_URL_1x DATABASE_URL_50x   # migrate, demo content, grow
-    .venv/bin/python -m bench.search measure DATABASE_URL_1x DATABASE_URL_50x [--iterations 15] [--profile PATH]
+    .venv/bin/python -m bench.search measure DATABASE_URL_1x DATABASE_URL_50x [--iterations 20] [--sql] [--profile PATH]
 
 ``prepare`` migrates both databases, loads the demo content into both and grows the second one 50 times
-(bench.inprocess.grow: 400 guides, 1,100 questions, 600 regions). ``measure`` runs each database in a process
+(bench.inprocess.grow: 550 guides, 1,100 questions, 600 regions). ``measure`` runs each database in a process
 of its own (settings are read once per process), warms every page, then prints the median of ``--iterations``
 fresh renderings (no response cache in front), wall clock and this process's CPU time (steadier on a busy
 machine; it leaves out PostgreSQL's own work), and the queries one rendering reads, with the ratio 50x / today.
@@ -85,8 +85,8 @@ def measure(iterations, profile=None):
             client.get(path)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
-        results[path] = {"ms": statistics.median(times), "cpu": statistics.median(cpu), "queries": len(sql), "status": response.status_code,
-                         "sql": sql}
+        results[path] = {"ms": statistics.median(times), "cpu": statistics.median(cpu), "queries": len(sql),
+                          "status": response.status_code, "sql": sql}
     if profile:
         import cProfile
 
@@ -130,7 +130,8 @@ def main():
         print(f"{path:46} {before['ms']:14.1f} {after['ms']:6.1f} {after['ms'] / before['ms']:5.2f}  "
               f"{before['cpu']:13.1f} {after['cpu']:6.1f} {after['cpu'] / before['cpu']:5.2f}  "
               f"{before['queries']:>3} {after['queries']:>3}"
-              + ("" if before["status"] == after["status"] == 200 else f"  (status {before['status']} -> {after['status']})"))
+              + ("" if before["status"] == after["status"] == 200
+                 else f"  (status {before['status']} -> {after['status']})"))
         if args.sql:
             for sql in after["sql"]:
                 print("    ", sql[:2000])
