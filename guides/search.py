@@ -18,36 +18,51 @@ them too); nothing is rendered per result. Region pages and calculators live in 
 which guides never imports: it registers a source here (``register_source``) whose entries are read
 once per content version and kept in this process.
 
-Measured plan at 50 times today's content (the demo guides and questions copied to 400 and 1,100,
-600 regions; in process, warm, the fastest of 15 requests, on a shared 2-core machine under other
-test runs, so the figures are upper bounds). Every search page reads the same queries whatever the
-content: two for guides and questions (one per group, counting its matches with a window function),
-none for regions and calculators (kept per content version), one more on a miss (the other
-language's count); the revisions middleware adds two.
+How it is matched: the searchable forms of every published guide and question (``published``) and of
+every registered entry (``registered``) are read once per content version and kept in this process,
+indexed (``Forms``: each word, each Chinese character and pair of characters, to a bit mask of the
+forms holding it). A term is answered from the index, so its cost follows the number of distinct
+words, not the amount of text; the database is asked only for the rows shown (their snippets and
+titles), one query per group with results. Invalidation rule: a new content version (any save,
+delete or fixture load of content, synonyms included) rebuilds them on the next search; the
+published pages are also rebuilt once the next scheduled moment passes (a ``publish_at``, or the
+day a guide is dated), since time alone changes what readers see. Memory: the stored forms plus the
+index, about 14 MB a process at 50 times today's content.
 
-- SQLite, 1x -> 50x: "缴费" 55 -> 160 ms, "взносов" 73 -> 105 ms, "异地就医备案" 22 -> 29 ms, a miss
-  30 -> 75 ms, an empty search 21 ms. The columns are scanned with INSTR (see ``Has``); a scan of
-  ~1,500 rows of stored text is a few tens of milliseconds, so SQLite keeps this simple path.
-- PostgreSQL, 1x -> 50x: "缴费" 45 -> 141 ms, "взносов" 51 -> 211 ms, "异地就医备案" 46 -> 81 ms, a miss
-  46 -> 91 ms. Migration 0009 adds ``pg_trgm`` GIN indexes on the four search columns. At 50x the
-  planner still prefers a sequential scan (the questions table is ~260 pages); forced onto the index,
-  "%异地就医备案%" takes 2.7 ms instead of 8.7-13 ms, " разрешен на пребыван" 7.7 ms instead of
-  29-42 ms and a miss 9 ms instead of 34-38 ms, so the index takes over as the tables grow. A pattern
-  of fewer than three characters (most Chinese words: "缴费") has no trigram and is always scanned.
-- What remains per result is cutting its snippet around the first match (a few hundred characters
-  tokenised), capped at five results per group or twenty on a page of one group.
+Measured plan (bench/search.py: in process, warm, median of 20 fresh renderings, no response cache;
+demo content vs 50 times it, 550 guides, 1,100 questions, 600 regions; CPU time of the Django
+process, steadier than the wall clock on this shared 2-core machine; wall clock in brackets). Every
+search page reads the same queries whatever the content: one per group with results shown (at most
+two), none for a miss, the other language's count or regions and calculators.
+
+- Before (SQL scans with INSTR or LIKE, a window count, the matching rows sorted with their
+  snippets): SQLite "взнос" 14 -> 128 ms, "缴费" 15 -> 111 ms, a miss 9 -> 55 ms; PostgreSQL
+  "взнос" 21 -> 43 ms, "缴费" 13 -> 50 ms, "缴费 北京" 16 -> 60 ms (wall). The pg_trgm indexes of
+  migration 0009 served only patterns of three characters or more, never "缴费".
+- After, SQLite (CPU ms, today -> 50x): "взнос" 8.9 -> 8.3 [12.9 -> 8.4], "взносов" 7.8 -> 9.2,
+  "交费" 7.6 -> 7.4, "缴费" 6.5 -> 8.3, "缴费 北京" 7.8 -> 8.1, "异地就医备案" 4.8 -> 6.2,
+  "разрешение на пребывание" 5.6 -> 7.2, "备案" in Russian (only the other language has it)
+  7.9 -> 9.3, a miss 1.6 -> 1.4; one group's page of twenty 4.9 -> 9.1 (today it holds fewer).
+- After, PostgreSQL (CPU ms, today -> 50x; the two queries fetch rows by key): "взнос" 9.4 -> 9.2
+  [18.7 -> 14.6], "взносов" 14.0 -> 10.0, "缴费" 7.8 -> 7.9, "缴费 北京" 8.1 -> 7.9,
+  "异地就医备案" 6.3 -> 7.1, "разрешение на пребывание" 5.9 -> 8.4, a miss 1.6 -> 1.9.
+- Left: the empty search's most-read list reads every published guide's slug and read counter
+  (``guides.reads.most_read``): 4.7 -> 17 ms on SQLite, 4.4 -> 7.7 ms on PostgreSQL.
+- The price: after every change, the first search in each process rebuilds the kept forms and index
+  (two queries over the search columns and one pass over them): 0.7 s at 50x (0.1 s for 600
+  regions), about 50 ms today, once per process and content version.
 """
 
-import operator
+import bisect
+import datetime
 import re
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.db.models import Case, Count, F, IntegerField, Lookup, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Contains
+from django.db.models import Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +75,9 @@ from guides.rendering import plain_text
 from guides.search_text import CONTROL, Located, index_text, normalize, pattern, tokens
 from core import content_version
 from core.bilingual import FIELD_SUFFIX, LocalizedText
+from core.workflow import Status
 
+CJK_RUN = re.compile(f"[{search_text.CJK}]+")
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 SNIPPET_RADIUS = 60
@@ -125,7 +142,9 @@ def register_source(name, entries):
 
 
 class _Kept:
-    """Computed once per content version, in this process (nothing kept while the cache is down)."""
+    """Computed once per content version, in this process (nothing kept while the cache is down).
+
+    A value with a ``valid_until`` moment is computed again once that moment has passed."""
 
     def __init__(self, build):
         self.build, self.version, self.value, self.lock = build, None, None, threading.Lock()
@@ -135,7 +154,8 @@ class _Kept:
         if version is None:
             return self.build()
         with self.lock:
-            if self.version != version:
+            until = getattr(self.value, "valid_until", None)
+            if self.version != version or (until is not None and timezone.now() >= until):
                 self.value, self.version = self.build(), version
             return self.value
 
@@ -144,22 +164,154 @@ class _Kept:
             self.version = self.value = None
 
 
-@dataclass
-class IndexedEntry:
-    entry: Entry
-    forms: dict  # language -> (title form, whole form)
+class Forms:
+    """Many stored forms with an index of what they contain, so a pattern is matched without reading them all.
+
+    A set of forms is an int used as a bit mask (bit ``n``: form ``n``). Indexed: every word token (its
+    forms), and every Chinese character and pair of adjacent characters inside a Chinese run. A pattern of
+    one word (" взнос": tokens starting with it; " 90 ": the token itself) or of one or two Chinese
+    characters is answered by the index alone, exactly; any longer pattern by the index narrowing the forms
+    down, then a plain ``in`` on the few left (the same test as before, so the same forms match)."""
+
+    def __init__(self, forms):
+        self.forms = forms
+        words, grams = defaultdict(int), defaultdict(int)
+        for number, form in enumerate(forms):
+            bit = 1 << number
+            for token in set(form.split()):
+                if CJK_RUN.fullmatch(token):
+                    for gram in {token[i:i + size] for size in (1, 2) for i in range(len(token) - size + 1)}:
+                        grams[gram] |= bit
+                else:
+                    words[token] |= bit
+        self.words, self.grams = dict(words), dict(grams)
+        self.vocabulary = sorted(self.words)
+
+    def containing(self, found):
+        """The forms that contain ``found`` (a pattern), as a mask."""
+        pieces = found.split(" ")
+        lead, trail = pieces[0] == "", pieces[-1] == ""
+        pieces = [piece for piece in pieces if piece]
+        if not pieces:
+            return 0
+        candidates, exact = (1 << len(self.forms)) - 1, len(pieces) == 1
+        for number, piece in enumerate(pieces):
+            if number == 0 and not lead and not CJK_RUN.fullmatch(piece):
+                exact = False  # the end of any word: not indexed, so every form is checked
+            elif CJK_RUN.fullmatch(piece):
+                candidates &= self._chinese(piece)
+                exact = exact and len(piece) <= 2
+            elif (number < len(pieces) - 1) or trail:
+                candidates &= self.words.get(piece, 0)
+            else:
+                candidates &= self._starting(piece)
+            if not candidates:
+                return 0
+        if exact:
+            return candidates
+        verified = 0
+        for number in _bits(candidates):
+            if found in self.forms[number]:
+                verified |= 1 << number
+        return verified
+
+    def _chinese(self, piece):
+        """The forms with a Chinese run holding every pair of ``piece`` (every one of them, for two characters)."""
+        if len(piece) == 1:
+            return self.grams.get(piece, 0)
+        mask = -1
+        for i in range(len(piece) - 1):
+            mask &= self.grams.get(piece[i:i + 2], 0)
+            if not mask:
+                break
+        return mask
+
+    def _starting(self, piece):
+        """The forms with a word starting with ``piece``."""
+        mask = 0
+        at = bisect.bisect_left(self.vocabulary, piece)
+        while at < len(self.vocabulary) and self.vocabulary[at].startswith(piece):
+            mask |= self.words[self.vocabulary[at]]
+            at += 1
+        return mask
+
+
+def _bits(mask):
+    """The numbers of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _at_least(masks):
+    """[forms matching at least 1, 2, ... of ``masks``] (a bit-sliced count)."""
+    counts = [0] * len(masks)
+    for mask in masks:
+        for level in range(len(masks) - 1, 0, -1):
+            counts[level] |= counts[level - 1] & mask
+        counts[0] |= mask
+    return counts
+
+
+class Shelf:
+    """The items of one group in the order that breaks ties, with their title and whole forms per language."""
+
+    def __init__(self, items, forms):
+        """``forms[language]``: [(title form, whole form)], one per item."""
+        self.items = items
+        self.titles = {language: Forms([title for title, _whole in pairs]) for language, pairs in forms.items()}
+        self.wholes = {language: Forms([whole for _title, whole in pairs]) for language, pairs in forms.items()}
+
+    def matching(self, terms, language):
+        """The items a term matches, as a mask."""
+        mask = 0
+        for term in terms:
+            mask |= self._term(self.wholes[language], term)
+        return mask
+
+    def scored(self, terms, language, first=0, count=None):
+        """(how many items a term matches, [(title hits, hits, item)] of the ``count`` from the ``first``-th on):
+        most title hits first, then most hits, then in the shelf's order."""
+        wholes = [self._term(self.wholes[language], term) for term in terms]
+        titles = [self._term(self.titles[language], term) for term in terms]
+        hits, title_hits = _at_least(wholes), _at_least(titles)
+        found = hits[0]
+        shown, wanted = [], None if count is None else first + count
+        for title_level in range(len(terms), -1, -1):
+            with_titles = title_hits[title_level - 1] if title_level else -1
+            if title_level < len(terms):
+                with_titles &= ~title_hits[title_level]
+            for level in range(len(terms), 0, -1):
+                exactly = hits[level - 1] & ~(hits[level] if level < len(terms) else 0)
+                for number in _bits(found & with_titles & exactly):
+                    if wanted is not None and len(shown) >= wanted:
+                        return found.bit_count(), shown[first:]
+                    shown.append((title_level, level, self.items[number]))
+        return found.bit_count(), shown[first:]
+
+    @staticmethod
+    def _term(forms, term):
+        mask = 0
+        for found in term.patterns:
+            mask |= forms.containing(found)
+        return mask
+
+
+def _forms(title, text):
+    return index_text(title), index_text(title + " " + text)
 
 
 def _index_entries():
-    indexed = []
-    for entries in _sources.values():
-        for entry in entries():
-            forms = {}
-            for language, suffix in FIELD_SUFFIX.items():
-                title = getattr(entry, f"title_{suffix}")
-                forms[language] = (index_text(title), index_text(title + " " + getattr(entry, f"text_{suffix}")))
-            indexed.append(IndexedEntry(entry, forms))
-    return indexed
+    """{group: Shelf} of every registered entry, in their order (then in the order they were registered)."""
+    entries = sorted((entry for source in _sources.values() for entry in source()), key=lambda e: e.order)
+    shelves = {}
+    for name in GROUPS:
+        items = [entry for entry in entries if entry.group == name]
+        forms = {language: [_forms(entry.title(language).text, entry.description(language)) for entry in items]
+                 for language in FIELD_SUFFIX}
+        shelves[name] = Shelf(items, forms)
+    return shelves
 
 
 registered = _Kept(_index_entries)
@@ -215,9 +367,6 @@ synonyms = _Kept(_synonym_table)
 class Term:
     text: str  # as the reader typed it (normalised)
     patterns: tuple
-
-    def found_in(self, form):
-        return any(p in form for p in self.patterns)
 
 
 def _term(found_tokens, also=None):
@@ -384,38 +533,18 @@ class Search:
         return sum(group.total for group in self.groups)
 
 
-class Has(Lookup):
-    """``column`` contains ``pattern``, literally: LIKE '%…%' (escaped) where a trigram index can serve it
-    (PostgreSQL), INSTR on SQLite, whose LIKE folds the case of every character it compares and is
-    several times slower on the same rows."""
+@dataclass(frozen=True)
+class Row:
+    """One published guide or question as search reads it (its forms are on its Shelf)."""
 
-    lookup_name = "has"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        return Contains(self.lhs, self.rhs).as_sql(compiler, connection)
-
-    def as_sqlite(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"INSTR({lhs}, {rhs}) > 0", (*lhs_params, *rhs_params)
+    pk: int
+    place: int  # a question's place among the published questions of its topic (where its answer is shown)
 
 
-def _matches(column, term):
-    return reduce(operator.or_, (Q(Has(F(column), p)) for p in term.patterns))
-
-
-def _count_matching(column, terms):
-    cases = [Case(When(_matches(column, term), then=Value(1)), default=Value(0)) for term in terms]
-    return reduce(operator.add, cases)
-
-
-def _faq_place():
-    """How many published questions of the same topic come before this one (where its answer is shown)."""
-    before = (FAQ.objects.published().filter(topic=OuterRef("topic"))
-              .filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), slug__lt=OuterRef("slug")))
-              .order_by().values("topic").annotate(n=Count("pk")).values("n"))
-    return Coalesce(Subquery(before, output_field=IntegerField()), 0)
+@dataclass
+class Published:
+    shelves: dict  # group name -> Shelf of Rows in editorial order
+    valid_until: object = None  # the next moment a page appears by time alone (None: no such moment)
 
 
 DATABASE_GROUPS = {
@@ -424,49 +553,70 @@ DATABASE_GROUPS = {
 }
 
 
+def _read_published():
+    """Every published guide and question with its searchable forms, read in two queries."""
+    at = timezone.now()
+    columns = [f"search{part}_{FIELD_SUFFIX[language]}" for language in FIELD_SUFFIX for part in ("_title", "")]
+    shelves = {}
+    for name, (model, _kind, _fields) in DATABASE_GROUPS.items():
+        rows, forms, places = [], {language: [] for language in FIELD_SUFFIX}, {}
+        ordered = model.objects.published(at).order_by("topic__order", "order", "slug")
+        for pk, topic, *texts in ordered.values_list("pk", "topic_id", *columns):
+            places[topic] = place = places.get(topic, -1) + 1
+            rows.append(Row(pk, place))
+            for n, language in enumerate(FIELD_SUFFIX):
+                forms[language].append((texts[2 * n], texts[2 * n + 1]))
+        shelves[name] = Shelf(rows, forms)
+    return Published(shelves, _next_appearance(at))
+
+
+def _next_appearance(at):
+    """When a published page not yet shown at ``at`` appears (its ``publish_at``, a guide's ``published_on``)."""
+    waiting = Q(status=Status.PUBLISHED, revision_of__isnull=True)
+    moments = [model.objects.filter(waiting, publish_at__gt=at).aggregate(first=Min("publish_at"))["first"]
+               for model in (Guide, FAQ)]
+    day = Guide.objects.filter(waiting, published_on__gt=timezone.localdate(at)).aggregate(
+        first=Min("published_on"))["first"]
+    if day is not None:
+        moments.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
+    return min((moment for moment in moments if moment is not None), default=None)
+
+
+published = _Kept(_read_published)
+
+
 def _database_group(name, terms, language, page, per_page):
     model, kind, fields = DATABASE_GROUPS[name]
     suffix = FIELD_SUFFIX[language]
-    text_column, title_column = f"search_{suffix}", f"search_title_{suffix}"
-    found = model.objects.published().filter(reduce(operator.or_, (_matches(text_column, t) for t in terms)))
-    ranked = found.annotate(
-        title_hits=_count_matching(title_column, terms),
-        hits=_count_matching(text_column, terms),
-        total=Window(Count("pk")),
-    ).order_by("-title_hits", "-hits", "topic__order", "order", "slug").only(*fields, f"snippet_{suffix}")
-    if model is FAQ:
-        ranked = ranked.annotate(place=_faq_place()).select_related("topic").only(
-            *fields, f"snippet_{suffix}", "topic__slug")
-    start = (page - 1) * per_page
-    rows = list(ranked[start:start + per_page])
-    total = rows[0].total if rows else (found.count() if page > 1 else 0)
+    total, shown = published.get().shelves[name].scored(terms, language, (page - 1) * per_page, per_page)
+    by_pk = {}
+    if shown:
+        details = model.objects.filter(pk__in=[row.pk for _title_hits, _hits, row in shown])
+        if model is FAQ:
+            details = details.select_related("topic").only(*fields, f"snippet_{suffix}", "topic__slug")
+        else:
+            details = details.only(*fields, f"snippet_{suffix}")
+        by_pk = {obj.pk: obj for obj in details}
     results = []
-    for row in rows:
-        title = row.localized("title" if model is Guide else "question", language)
-        url = row.get_absolute_url() if model is Guide else answer_url(row, row.place)
-        results.append(Result(kind, row, title, snippet(getattr(row, f"snippet_{suffix}"), terms), url,
-                              row.title_hits, row.hits))
+    for title_hits, hits, row in shown:
+        obj = by_pk.get(row.pk)
+        if obj is None:  # deleted since the forms were read; the next content version drops it
+            continue
+        title = obj.localized("title" if model is Guide else "question", language)
+        url = obj.get_absolute_url() if model is Guide else answer_url(obj, row.place)
+        results.append(Result(kind, obj, title, snippet(getattr(obj, f"snippet_{suffix}"), terms), url,
+                              title_hits, hits))
     return Group(name, results, total, page, per_page)
 
 
 def _registered_group(name, terms, language, page, per_page):
-    scored = []
-    for item in registered.get():
-        if item.entry.group != name:
-            continue
-        title_form, form = item.forms[language]
-        hits = sum(term.found_in(form) for term in terms)
-        if hits:
-            scored.append((-sum(term.found_in(title_form) for term in terms), -hits, item.entry.order, item))
-    scored.sort(key=lambda row: row[:3])
-    start = (page - 1) * per_page
+    total, shown = registered.get()[name].scored(terms, language, (page - 1) * per_page, per_page)
     results = []
-    for title_hits, hits, _order, item in scored[start:start + per_page]:
-        entry = item.entry
+    for title_hits, hits, entry in shown:
         results.append(Result(entry.group, entry, entry.title(language),
                               snippet(entry.description(language), terms, radius=SNIPPET_RADIUS),
-                              reverse(entry.url_name, args=entry.url_args), -title_hits, -hits))
-    return Group(name, results, len(scored), page, per_page)
+                              reverse(entry.url_name, args=entry.url_args), title_hits, hits))
+    return Group(name, results, total, page, per_page)
 
 
 def search(query, language, *, group=None, page=1):
@@ -489,18 +639,12 @@ def search(query, language, *, group=None, page=1):
 
 
 def total_in(query, language):
-    """How many results a query has in ``language`` (for "in the other language: N"), in one query."""
+    """How many results a query has in ``language`` (for "in the other language: N"), without a query."""
     terms = terms_of(query)
     if not terms:
         return 0
-    column = f"search_{FIELD_SUFFIX[language]}"
-    condition = reduce(operator.or_, (_matches(column, t) for t in terms))
-    guides, questions = (model.objects.published().filter(condition).order_by().values("pk")
-                         for model, _kind, _fields in DATABASE_GROUPS.values())
-    total = guides.union(questions, all=True).count()
-    for item in registered.get():
-        total += any(term.found_in(item.forms[language][1]) for term in terms)
-    return total
+    shelves = [*published.get().shelves.values(), *registered.get().values()]
+    return sum(shelf.matching(terms, language).bit_count() for shelf in shelves)
 
 
 def other_language_link(query, language):

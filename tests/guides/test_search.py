@@ -1,7 +1,14 @@
+import datetime
+from unittest import mock
+
 import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guides.models import Synonym
-from guides.search import normalize, search, snippet, terms_of, total_in
+from guides.search import Forms, _bits, normalize, search, snippet, terms_of, total_in
+from guides.search_text import index_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -278,3 +285,40 @@ def test_the_other_language_count_counts_what_that_reader_would_find(make_guide,
     make_faq(answer_zh="十二月", answer_ru="в декабре")
     assert total_in("декабрь", "ru") == 2
     assert total_in("декабрь", "zh-hans") == 0
+
+
+# --- The index behind the matching ---------------------------------------------------
+
+WORDS = ["взносы", "взнос", "разрешение", "на", "пребывание", "билет", "лет", "90", "9", "2025", "wechat", "缴费",
+         "交费", "北京缴费", "异地就医备案", "备案", "天", "年"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.sampled_from(WORDS + [" ", "，"]), max_size=12).map("".join), max_size=8),
+       query=st.lists(st.sampled_from(WORDS + [" "]), min_size=1, max_size=4).map("".join))
+def test_the_index_finds_exactly_the_forms_that_contain_a_pattern(texts, query):
+    forms = [index_text(text) for text in texts]
+    indexed = Forms(forms)
+    for term in terms_of(query, table=[]):
+        for pattern in term.patterns:
+            expected = {number for number, form in enumerate(forms) if pattern in form}
+            assert set(_bits(indexed.containing(pattern))) == expected, (pattern, forms)
+
+
+def test_a_page_scheduled_for_later_is_found_once_its_moment_passes(make_guide, make_faq):
+    now = timezone.now()
+    make_guide("later", body_zh="预约挂号", publish_at=now + datetime.timedelta(minutes=5))
+    make_faq(answer_zh="预约挂号", publish_at=now + datetime.timedelta(minutes=10))
+    assert found("预约挂号", "zh-hans") == {}
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(minutes=6)):
+        assert found("预约挂号", "zh-hans") == {"guides": ["later"]}
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(minutes=11)):
+        assert found("预约挂号", "zh-hans") == {"guides": ["later"], "questions": ["newborns"]}
+
+
+def test_a_guide_dated_tomorrow_is_found_from_that_day_on(make_guide):
+    now = timezone.now()
+    make_guide("tomorrow", body_zh="预约挂号", published_on=timezone.localdate(now) + datetime.timedelta(days=1))
+    assert found("预约挂号", "zh-hans") == {}
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(days=1)):
+        assert found("预约挂号", "zh-hans") == {"guides": ["tomorrow"]}

@@ -56,6 +56,13 @@ def grow(guides, faqs):
     cache.clear()  # bulk_create sends no signals: start a new content version, as a real change would
 
 
+def shape(query, language):
+    """[(group, results shown, total)] of a search."""
+    from guides.search import search
+
+    return [(group.name, len(group.results), group.total) for group in search(query, language).groups]
+
+
 def queries(client, path):
     client.get(path)  # warm: the rule book, the synonyms and the registered pages are read once per version
     with CaptureQueriesContext(connection) as captured:
@@ -69,8 +76,13 @@ def test_query_counts_stay_the_same_at_fifty_times_the_content(client):
     for number in range(5):
         client.get(f"/zh-hans/guides/guide-{number}/")  # some read counts for the empty search
     today = {path: queries(client, path) for path in PAGES}
+    shapes = {query: shape(*query) for query in (("взнос", "ru"), ("缴费 北京", "zh-hans"))}
     grow(*FIFTY_TIMES)
     assert (Guide.objects.count(), FAQ.objects.count()) == FIFTY_TIMES
+    # the same kinds of results, each group showing its first five and counting the rest
+    assert {query: [name for name, _shown, _total in shape(*query)] for query in shapes} == {
+        query: [name for name, _shown, _total in found] for query, found in shapes.items()}
+    assert all(shown == min(5, total) for query in shapes for _name, shown, total in shape(*query))
     at_scale = {path: queries(client, path) for path in PAGES}
     assert at_scale == today
     assert max(at_scale.values()) <= 5, at_scale
