@@ -4,15 +4,23 @@
 included). ``most_read`` ranks the published guides by their counters; guides nobody has read yet, or
 every guide when the counters are gone (a cache restart, an outage), follow in editorial order.
 Counters are never reset: they are a popularity hint for the empty search page, not statistics.
+
+The ranking itself reads every published guide's counter, which grows with the content, so it is kept
+in the cache for ``RANKING_SECONDS`` under the content version: a publish or withdrawal shows in the
+next ranking at once, a change in popularity within a few minutes. When the version is unknown (the
+cache is down) nothing is kept and the guides come in editorial order.
 """
 
 import logging
 
 from django.core.cache import cache
 
+from core import content_version
 from guides.models import Guide
 
 KEY = "guide-reads:{}"
+RANKING_KEY = "most-read:{version}:{n}"
+RANKING_SECONDS = 300
 log = logging.getLogger(__name__)
 
 
@@ -37,12 +45,24 @@ def counts(slugs):
     return {slug: found.get(KEY.format(slug), 0) for slug in slugs}
 
 
+def ranking(n):
+    """The slugs of the ``n`` most-read published guides, kept for a few minutes per content version."""
+    version = content_version.current()
+    key = RANKING_KEY.format(version=version, n=n)
+    chosen = cache.get(key) if version else None
+    if chosen is None:
+        slugs = list(Guide.objects.published().values_list("slug", flat=True))
+        read = counts(slugs)
+        position = {slug: i for i, slug in enumerate(slugs)}
+        chosen = sorted(slugs, key=lambda slug: (-read.get(slug, 0), position[slug]))[:n]
+        if version:
+            cache.set(key, chosen, RANKING_SECONDS)
+    return chosen
+
+
 def most_read(n):
     """Up to ``n`` published guides, most read first (then in editorial order)."""
-    slugs = list(Guide.objects.published().values_list("slug", flat=True))
-    read = counts(slugs)
-    position = {slug: i for i, slug in enumerate(slugs)}
-    chosen = sorted(slugs, key=lambda slug: (-read.get(slug, 0), position[slug]))[:n]
+    chosen = ranking(n)
     guides = {guide.slug: guide for guide in Guide.objects.published().filter(slug__in=chosen)
               .only("slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "topic", "order")}
     return [guides[slug] for slug in chosen if slug in guides]

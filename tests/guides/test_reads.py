@@ -1,0 +1,38 @@
+"""Read counters and the most-read ranking of the empty search page."""
+
+import pytest
+
+from guides import reads
+from guides.models import Guide
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_ranking_follows_the_reads(make_guide):
+    make_guide("first", order=1)
+    make_guide("second", order=2)
+    reads.record_read("second")
+    assert [guide.slug for guide in reads.most_read(5)] == ["second", "first"]
+
+
+def test_the_ranking_is_kept_for_a_while_so_reads_do_not_rerank_every_request(make_guide):
+    make_guide("first", order=1)
+    make_guide("second", order=2)
+    assert reads.ranking(5) == ["first", "second"]
+    reads.record_read("second")
+    assert reads.ranking(5) == ["first", "second"]
+
+
+def test_a_publish_shows_in_the_next_ranking(make_guide):
+    make_guide("first", order=1)
+    assert reads.ranking(5) == ["first"]
+    make_guide("second", order=2)
+    assert reads.ranking(5) == ["first", "second"]
+
+
+def test_a_withdrawn_guide_leaves_the_ranking_at_once(make_guide):
+    make_guide("first", order=1)
+    make_guide("second", order=2)
+    assert reads.ranking(5) == ["first", "second"]
+    Guide.objects.filter(slug="second").update(status="draft")  # no signal: the list must still not show it
+    assert [guide.slug for guide in reads.most_read(5)] == ["first"]
