@@ -46,15 +46,15 @@ def counts(slugs):
 
 
 def ranking(n):
-    """The slugs of the ``n`` most-read published guides, kept for a few minutes per content version."""
+    """The ``n`` most-read published guides as (slug, id), kept for a few minutes per content version."""
     version = content_version.current()
     key = RANKING_KEY.format(version=version, n=n)
     chosen = cache.get(key) if version else None
     if chosen is None:
-        slugs = list(Guide.objects.published().values_list("slug", flat=True))
-        read = counts(slugs)
-        position = {slug: i for i, slug in enumerate(slugs)}
-        chosen = sorted(slugs, key=lambda slug: (-read.get(slug, 0), position[slug]))[:n]
+        guides = list(Guide.objects.published().values_list("slug", "pk"))
+        read = counts([slug for slug, _ in guides])
+        position = {slug: i for i, (slug, _) in enumerate(guides)}
+        chosen = sorted(guides, key=lambda guide: (-read.get(guide[0], 0), position[guide[0]]))[:n]
         if version:
             cache.set(key, chosen, RANKING_SECONDS)
     return chosen
@@ -63,6 +63,8 @@ def ranking(n):
 def most_read(n):
     """Up to ``n`` published guides, most read first (then in editorial order)."""
     chosen = ranking(n)
-    guides = {guide.slug: guide for guide in Guide.objects.published().filter(slug__in=chosen)
-              .only("slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "topic", "order")}
-    return [guides[slug] for slug in chosen if slug in guides]
+    # By id and unordered: the ranking gives the order. SQLite without statistics read every guide for
+    # a slug list filtered on revision_of IS NULL (it chose that index), and ordering by topic did too.
+    guides = {guide.pk: guide for guide in Guide.objects.published().filter(pk__in=[pk for _, pk in chosen])
+              .order_by().only("slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "topic", "order")}
+    return [guides[pk] for _, pk in chosen if pk in guides]
