@@ -14,6 +14,7 @@ from core.workflow import Publishable, PublishableQuerySet, Status
 
 # Derived on save from the texts, so history (which records what editors wrote) leaves them out.
 DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
+GUIDE_RENDERED_FIELDS = ["body_html_zh", "body_html_ru", "headings_zh", "headings_ru"]
 
 
 class TopicQuerySet(SlugQuerySet):
@@ -122,11 +123,18 @@ class Guide(Revisable):
     change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
     change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
 
+    # The body as HTML and its headings, rendered on save (see guides.prerender); live tables are filled in
+    # when shown.
+    body_html_zh = models.TextField(editable=False, blank=True, default="")
+    body_html_ru = models.TextField(editable=False, blank=True, default="")
+    headings_zh = models.JSONField(editable=False, blank=True, default=list)
+    headings_ru = models.JSONField(editable=False, blank=True, default=list)
+
     # The publication date stays the live guide's own.
-    NOT_REVISED = Revisable.NOT_REVISED | {"published_on"}
+    NOT_REVISED = Revisable.NOT_REVISED | {"published_on", *GUIDE_RENDERED_FIELDS}
 
     objects = GuideQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, *GUIDE_RENDERED_FIELDS])
 
     class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]

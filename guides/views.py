@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 from guides import embeds
 from guides import faq_pages, reads
 from guides import feedback as reader_feedback
-from guides import rendering
+from guides import prerender
 from guides import search as guide_search
 from guides.models import Feedback, Guide, Topic
 from core import parity
-from core.bilingual import current_language
+from core.bilingual import FIELD_SUFFIX, current_language
 from core.preview import is_staff, preview_day, preview_moment
 
 
@@ -30,18 +30,22 @@ def guide_detail(request, slug):
         guides = guides.published()
     guide = get_object_or_404(guides, slug=slug)
     language = current_language()
+    suffix = FIELD_SUFFIX[language]
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     history = list(guide.history.order_by("history_date", "history_id"))
-    if not is_staff(request):  # without opening the session: a reader's page must not vary by cookie
+    staff = is_staff(request)
+    if not staff:  # without opening the session: a reader's page must not vary by cookie
         reads.record_read(guide.slug)
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
         "summary": guide.localized("summary", language),
         "body": body,
-        "rendered": rendering.render(body.text, body.language, as_of=moment),
-        "is_preview": not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
+        "body_html": prerender.live(getattr(guide, f"body_html_{suffix}"), body.language, as_of=moment),
+        "headings": getattr(guide, f"headings_{suffix}"),
+        # A reader is only ever given a published guide; staff may open any, and see which it is.
+        "is_preview": staff and not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
         "preview_date": preview_day(moment),
         "rules_year": embeds.fact("rules_year", as_of=moment),
         "change_notes": guide.public_change_notes(records=history),
