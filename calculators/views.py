@@ -8,14 +8,14 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 (``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from calculators import answers, calendar, rules, serializers, tables
+from calculators import answers, calendar, qr, rules, serializers, tables
 from calculators.models import Region
 from core.preview import AS_OF, preview_day, preview_moment
 
@@ -107,6 +107,33 @@ def deadline_reminder(request):
                             content_type="text/plain; charset=utf-8")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="medical-insurance-deadline.ics"'
+    return response
+
+
+QR_MAX_AGE = 24 * 3600
+
+
+@require_GET
+def qr_code(request):
+    """The QR code of a calculator answer's link, as an SVG image a browser or shared cache keeps for a day.
+
+    Only this site's calculator links are drawn (anything else is a 404); one too long for a code is a 400
+    that says so, as the share block does.
+    """
+    link = qr.calculator_path(request.GET.get("link", ""))
+    if link is None:
+        raise Http404
+    url = request.build_absolute_uri(link)
+    too_long = _("This link is too long for a QR code. Copy the link and send it instead.")
+    if not qr.fits(url):
+        return HttpResponse(too_long, status=400, content_type="text/plain; charset=utf-8")
+    try:
+        body = qr.svg(url, _("QR code of the link to this answer"))
+    except qr.DataOverflowError:
+        return HttpResponse(too_long, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="image/svg+xml")
+    # The code of one link never changes: nothing to revalidate for a day.
+    patch_cache_control(response, public=True, max_age=QR_MAX_AGE, immutable=True)
     return response
 
 

@@ -212,7 +212,19 @@ def test_region_link_only_prefills_the_form(client):
 def test_share_block_holds_the_link_and_a_qr_code(client):
     page = client.get("/zh-hans/calculators/contribution/", FAMILY).content.decode()
     assert 'data-share-link' in page and "ordinary=2" in page
-    assert '<svg' in page and 'class="qr-code"' in page
+    src = page.split('<img class="qr-code" src="')[1].split('"')[0].replace("&amp;", "&")
+    code = client.get(src)
+    assert code.status_code == 200 and code["Content-Type"] == "image/svg+xml"
+    assert code.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_neither_the_page_nor_the_partial_draws_the_qr_code(client, monkeypatch):
+    from calculators import qr
+
+    monkeypatch.setattr(qr, "svg", None)  # drawing a code now would fail
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get("/ru/calculators/contribution/", FAMILY, **headers)
+        assert response.status_code == 200 and 'class="qr-code"' in response.content.decode()
 
 
 def test_open_graph_description_states_the_answer(client):
