@@ -16,7 +16,11 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from calculators import rules
@@ -189,9 +193,33 @@ def region_of(data):
         return None
 
 
+class ListSelect(forms.Select):
+    """A select whose options are written out in Python, not one template each: with hundreds of regions
+    the options were most of a calculator page's time. Same markup as Django's select, without optgroups."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options, selected = [], False
+        for key, label in self.choices:
+            mark = not selected and str(key) in chosen
+            selected = selected or mark
+            options.append((key, mark_safe(" selected") if mark else "", label))
+        return format_html('<select{}>\n{}\n</select>', flatatt({"name": name, **self.build_attrs(self.attrs, attrs)}),
+                           format_html_join("\n", '<option value="{}"{}>{}</option>', options))
+
+
+def region_choices():
+    """``(slug, name)`` of every region in the reader's language, made once per rule book and language."""
+    book, language = rules.book(), get_language()
+    kept = book.memo.get(("region_choices", language))
+    if kept is None:
+        kept = book.memo[("region_choices", language)] = [(r.slug, str(r)) for r in book.regions.values()]
+    return kept
+
+
 class RegionGroupMixin:
     def setup(self):
-        self.fields["region"].choices = [(r.slug, str(r)) for r in rules.regions()]
+        self.fields["region"].choices = region_choices()
         if "group" in self.fields:
             self.fields["group"].choices = [(g.slug, str(g)) for g in rules.population_groups()]
 
@@ -201,7 +229,7 @@ GROUP_ERRORS = {"invalid_choice": _("Unknown population group. Choose one from t
 
 
 class ReimbursementForm(DatedFormMixin, RegionGroupMixin, GetForm):
-    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
+    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS, widget=ListSelect)
     scheme = forms.ChoiceField(label=_("Insurance scheme"), choices=Scheme.choices)
     status = forms.ChoiceField(
         label=_("Employment status (employees' insurance)"),
@@ -315,7 +343,7 @@ class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
         (Enrolment.NEWBORN, _("A newborn baby")),
     ]
 
-    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
+    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS, widget=ListSelect)
     year = coverage_year_field(required=False, help_text=_("The year the payment covers. Left empty: the year "
                                                            "whose payment period is open now or comes next."))
     paid_on = date_field(_("Date you pay (or paid)"), required=False)
@@ -389,7 +417,7 @@ class DeadlineForm(DatedFormMixin, RegionGroupMixin, GetForm):
 
 
 class ContributionForm(DatedFormMixin, RegionGroupMixin, GetForm):
-    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS)
+    region = forms.ChoiceField(label=_("Where you are insured"), error_messages=REGION_ERRORS, widget=ListSelect)
     year = coverage_year_field(help_text=_("Left empty: this year."))
 
     MAX_PEOPLE = 30

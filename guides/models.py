@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +19,17 @@ GUIDE_RENDERED_FIELDS = ["body_html_zh", "body_html_ru", "headings_zh", "heading
 
 
 class TopicQuerySet(SlugQuerySet):
-    def with_published_guides(self):
-        return self.prefetch_related(
-            models.Prefetch("guides", queryset=Guide.objects.published(), to_attr="published_guides")
+    def with_published_guides(self, first=None):
+        """Each topic with ``published_guides`` (its first ``first`` only, when given: one query whatever their
+        number) and ``guide_count``, how many it has in all."""
+        guides = Guide.objects.published()
+        counts = models.Subquery(
+            guides.filter(topic=models.OuterRef("pk")).order_by().values("topic")
+            .annotate(n=models.Count("pk")).values("n")
+        )
+        listed = guides.only("slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "topic", "order")
+        return self.annotate(guide_count=Coalesce(counts, 0)).prefetch_related(
+            models.Prefetch("guides", queryset=listed[:first] if first else listed, to_attr="published_guides")
         )
 
     def with_published_faqs(self):
