@@ -1,11 +1,12 @@
 """Markdown rendered once, when it is saved, with the live tables left to be filled in when shown.
 
 A FAQ answer's and a guide body's Markdown become HTML on save (through ``guides.rendering``, the one
-renderer), with a guide's headings for its table of contents, so a page costs no Markdown work per request. A placeholder line such as
-``[[table:contributions region=national]]`` is not rendered then: its table shows rules that change
-without the answer being saved (a new year's figures, a scheduled publication). It is kept in the
-stored HTML as a marker paragraph that carries the placeholder, and ``live`` puts the table in when
-the answer is shown.
+renderer), with a guide's headings for its table of contents, so a page costs no Markdown work per
+request. A placeholder line such as ``[[table:contributions region=national]]`` is not rendered then:
+its table shows rules that change without the text being saved (a new year's figures, a scheduled
+publication). It is kept in the stored HTML as a marker paragraph that carries the placeholder, and
+``live`` puts the table in when the text is shown (``calculators.tables`` keeps each drawn table per
+content version).
 
 Invalidation rule: the stored HTML is rebuilt on every save of the row (fixture loads included); after
 a change to the renderer itself, ``manage.py rebuild_stored_text`` rebuilds every row.

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,21 +12,48 @@ from guides import faq_pages, reads
 from guides import feedback as reader_feedback
 from guides import prerender
 from guides import search as guide_search
-from guides.models import Feedback, Guide, Topic
+from guides.models import DERIVED_SEARCH_FIELDS, Feedback, Guide, Topic
 from core import parity
 from core.bilingual import FIELD_SUFFIX, current_language
 from core.preview import is_staff, preview_day, preview_moment
 
 
+GUIDES_PER_PAGE = 30
+
+
 @require_GET
 def guide_index(request):
-    topics = [t for t in Topic.objects.with_published_guides() if t.published_guides]
-    return render(request, "guides/guide_index.html", {"topics": topics})
+    """Every published guide grouped by topic, ``GUIDES_PER_PAGE`` a page; ``?topic=<slug>``: one topic's."""
+    guides = Guide.objects.published().select_related("topic").only(
+        "slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "order", *(f"topic__{name}" for name in (
+            "slug", "name_zh", "name_ru", "description_zh", "description_ru", "order")))
+    topic = None
+    if request.GET.get("topic"):
+        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
+        if topic is None:
+            raise Http404
+        guides = guides.filter(topic=topic)
+    number = positive_int(request.GET.get("page", "1"))
+    paginator = Paginator(guides, GUIDES_PER_PAGE)
+    if number < 1 or number > paginator.num_pages:
+        raise Http404
+    page = paginator.page(number)
+    topics = {}
+    for guide in page:
+        topics.setdefault(guide.topic.pk, (guide.topic, []))[1].append(guide)
+    return render(request, "guides/guide_index.html", {
+        "topics": list(topics.values()), "topic": topic, "page": number, "pages": paginator.num_pages,
+        "page_numbers": paginator.page_range,
+    })
+
+
+SEARCH_COLUMNS = [*DERIVED_SEARCH_FIELDS, "search_zh", "search_ru"]
 
 
 @require_GET
 def guide_detail(request, slug):
-    guides = Guide.objects.select_related("topic").prefetch_related("sources")
+    # The search columns are large and never shown here.
+    guides = Guide.objects.select_related("topic").prefetch_related("sources").defer(*SEARCH_COLUMNS)
     if not is_staff(request):
         guides = guides.published()
     guide = get_object_or_404(guides, slug=slug)

@@ -80,7 +80,7 @@ def test_the_home_page_lists_each_topics_first_five_guides_and_links_the_rest(cl
         make_guide(f"guide-{number}", order=number, title_ru=f"Инструкция {number}")
     html = client.get("/ru/").content.decode()
     assert [f"Инструкция {n}" in html for n in range(7)] == [True] * 5 + [False] * 2
-    assert 'href="/ru/guides/#topic-pay">Все инструкции по этой теме (7)</a>' in html
+    assert 'href="/ru/guides/?topic=pay">Все инструкции по этой теме (7)</a>' in html
 
 
 def test_the_home_page_has_no_more_link_when_every_guide_is_listed(client, make_guide):
