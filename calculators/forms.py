@@ -193,19 +193,30 @@ def region_of(data):
         return None
 
 
+class Choices(list):
+    """A list of ``(value, label)`` made once per rule book and language, which keeps its options as HTML."""
+
+    options_html = None
+
+
 class ListSelect(forms.Select):
-    """A select whose options are written out in Python, not one template each: with hundreds of regions
-    the options were most of a calculator page's time. Same markup as Django's select, without optgroups."""
+    """A select whose options are written out in Python, not one template each, and kept with a ``Choices``
+    list: with hundreds of regions the options were most of a calculator page's time. Same markup as
+    Django's select, without optgroups."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options, selected = [], False
-        for key, label in self.choices:
-            mark = not selected and str(key) in chosen
-            selected = selected or mark
-            options.append((key, mark_safe(" selected") if mark else "", label))
-        return format_html('<select{}>\n{}\n</select>', flatatt({"name": name, **self.build_attrs(self.attrs, attrs)}),
-                           format_html_join("\n", '<option value="{}"{}>{}</option>', options))
+        options = getattr(self.choices, "options_html", None)
+        if options is None:
+            options = format_html_join("\n", '<option value="{}">{}</option>', self.choices)
+            if isinstance(self.choices, Choices):
+                self.choices.options_html = options
+        wanted = set(self.format_value(value))
+        chosen = next((str(key) for key, _label in self.choices if str(key) in wanted), None)
+        if chosen is not None:
+            option = format_html('<option value="{}">', chosen)
+            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
 
 
 def region_choices():
@@ -213,7 +224,7 @@ def region_choices():
     book, language = rules.book(), get_language()
     kept = book.memo.get(("region_choices", language))
     if kept is None:
-        kept = book.memo[("region_choices", language)] = [(r.slug, str(r)) for r in book.regions.values()]
+        kept = book.memo[("region_choices", language)] = Choices((r.slug, str(r)) for r in book.regions.values())
     return kept
 
 

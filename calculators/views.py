@@ -8,15 +8,19 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 (``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from calculators import answers, calendar, qr, rules, serializers, tables
 from calculators.models import Region
+from core import content_version
 from core.preview import AS_OF, preview_day, preview_moment
 
 
@@ -146,8 +150,23 @@ def region_links(regions):
 
 @require_GET
 def region_index(request):
-    return render(request, "calculators/region_index.html",
-                  {"regions": region_links(Region.objects.select_related("parent"))})
+    """Every region, as a list kept in the shared cache per content version and language (hundreds of links).
+
+    Invalidation rule: any change to a region is a new content version, so a new key; without a content
+    version the list is written for every request.
+    """
+    version = content_version.current()
+    key = f"region-index:{version}:{get_language()}"
+    regions = cache.get(key) if version is not None else None
+    if regions is None:
+        regions = render_to_string("calculators/_region_list.html",
+                                   {"regions": region_links(Region.objects.select_related("parent"))})
+        if version is not None:
+            cache.set(key, regions, REGION_INDEX_LIFETIME)
+    return render(request, "calculators/region_index.html", {"regions": regions})
+
+
+REGION_INDEX_LIFETIME = 24 * 3600
 
 
 @require_GET

@@ -408,3 +408,18 @@ def test_no_stray_space_before_punctuation_on_russian_pages(client):
 def test_the_deadline_answer_links_to_the_ways_to_pay_on_the_regions_page(client):
     page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
     assert 'href="/ru/regions/hubei/#payment-channels"' in page
+
+
+def test_the_region_index_is_kept_per_content_version_and_a_new_region_shows_on_the_next_request(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from calculators.models import Region
+
+    assert 'href="/ru/regions/hubei/"' in client.get("/ru/regions/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/ru/regions/")
+    assert not [query for query in captured if "calculators_region" in query["sql"]]
+    Region.objects.create(slug="hubei-wuhan", name_zh="武汉", name_ru="Ухань", parent=Region.objects.get(slug="hubei"))
+    assert 'href="/ru/regions/hubei-wuhan/">Ухань</a>' in client.get("/ru/regions/").content.decode()
+    assert 'href="/zh-hans/regions/hubei-wuhan/">武汉</a>' in client.get("/zh-hans/regions/").content.decode()
