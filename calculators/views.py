@@ -10,10 +10,11 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -171,15 +172,24 @@ REGION_INDEX_LIFETIME = 24 * 3600
 
 @require_GET
 def region_detail(request, slug):
-    region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
     moment = preview_moment(request)
+    with rules.viewing(at=moment):
+        # The regions come from the rule book, read once per content version: no query per page.
+        try:
+            region = rules.get_region(slug)
+        except rules.RuleNotFound:
+            raise Http404 from None
+        book = rules.book()
+        chain = book.chain(region)[1:]
+        children = [node for node in book.regions.values() if node.parent_id == region.pk]
     sections = [(name, tables.render_table(name, region, heading_level=2, at=moment))
                 for name in tables.TABLES]
     response = render(request, "calculators/region_detail.html", {
         "region": region,
-        "chain": region.chain()[1:],
+        "chain": chain,
         "sections": sections,
-        "children": region_links(region.children.all()),
+        # Written out here, not in a template loop: a province can have a hundred cities.
+        "children": format_html_join(", ", '<a href="{}">{}</a>', region_links(children)),
         "preview_date": preview_day(moment),
     })
     if moment is not None:
