@@ -55,8 +55,11 @@ def endpoints(guide_path):
         Endpoint("home", "/ru/"),
         Endpoint("a guide", guide_path),
         Endpoint("FAQ", "/ru/faq/"),
+        Endpoint("FAQ topic page", "/ru/faq/pay/"),
+        Endpoint("guide index", "/ru/guides/"),
         Endpoint("search", SEARCH),
         Endpoint("region page", "/ru/regions/zhejiang/"),
+        Endpoint("region index", "/ru/regions/"),
         Endpoint("sitemap", "/sitemap.xml"),
     ]
     calculators = [

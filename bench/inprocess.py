@@ -1,7 +1,8 @@
 """The in-process half of scripts/bench: median time and database queries per page, with Django's test client.
 
 Run by bench.run in a process of its own with the benchmark site's settings and environment; prints JSON.
-``--grow 50`` first adds 49 copies of every guide, FAQ and region, so the content is 50 times today's.
+``--grow 50`` first adds 49 copies of every guide, FAQ, region and simple rule row (``bench.growth``, the
+generator the query-count tests use too), so the content is 50 times today's.
 """
 
 import argparse
@@ -28,6 +29,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     from bench.endpoints import endpoints
+    from bench.growth import grow
 
     if args.grow > 1:
         grow(args.grow)
@@ -52,27 +54,6 @@ def main():
         results[endpoint.name] = {"ms": statistics.median(times), "queries_first": queries[0],
                                   "queries_again": queries[1]}
     print(json.dumps(results))
-
-
-def grow(factor):
-    """Add ``factor - 1`` copies of every guide, FAQ and region (saved one by one, as an editor's would be)."""
-    from django.db import transaction
-
-    from calculators.models import Region
-    from guides.models import FAQ, Guide
-
-    with transaction.atomic():
-        for model in (Guide, FAQ, Region):
-            originals = list(model.objects.all())
-            for copy_number in range(1, factor):
-                for original in originals:
-                    copy = model.objects.get(pk=original.pk)
-                    copy.pk = copy.id = None
-                    copy._state.adding = True
-                    copy.slug = f"{original.slug}-copy{copy_number}"[:50]
-                    if model is Region:
-                        copy.parent_id = original.parent_id or original.pk
-                    copy.save()
 
 
 if __name__ == "__main__":

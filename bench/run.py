@@ -183,9 +183,9 @@ def report(measured, throughput, today, grown, weight):
         print(f"   {path:<60} first {size:>7}  repeat {again:>6}  ({encoding})")
     print("Notes: 'fresh' = a link never asked before on every request (wrk: bench/fresh.lua; in-process: a new")
     print("query value per iteration). 'queries' = the first request of a page after the cache was emptied,")
-    print("'again' = the same request once more. '50x' = 49 copies of every guide, FAQ and region added (rules")
-    print("are not multiplied). One machine runs the server, PostgreSQL, Redis and wrk: read the ratios, not")
-    print("the absolute figures.")
+    print("'again' = the same request once more. '50x' = 49 copies of every guide, FAQ and region added, with the")
+    print("copied regions' payment windows, periods, contributions and channels (bench.growth). One machine runs")
+    print("the server, PostgreSQL, Redis and wrk: read the ratios, not the absolute figures.")
 
 
 def targets(measured, throughput, today, grown, weight):

@@ -80,6 +80,7 @@ class RuleBook:
     rows: dict  # kind -> region id -> [row, ...] in the model's order
     valid_until: datetime.datetime | None = None
     chains: dict = field(default_factory=dict)  # slug -> [Region, ...], nearest first
+    memo: dict = field(default_factory=dict)  # what callers derive once per book (choices per language)
 
     def chain(self, region):
         """``[region, parent, ..., national]`` from the book's own regions (no query)."""

@@ -16,9 +16,13 @@ import contextlib
 import uuid
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from calculators import rules
+from core import content_version
 from guides import embeds
 
 TABLES = ["payment-windows", "payment-channels", "waiting-periods", "contributions", "reimbursement",
@@ -78,11 +82,51 @@ def table_rows(name, region=None, year=None):
 
 def render_table(name, region=None, year=None, *, heading_level=3, at=None):
     """One table as HTML. ``at`` (a datetime or a date): show the rules visible then; None keeps the
-    current rules moment (now, or the one a surrounding ``rules.viewing`` set)."""
+    current rules moment (now, or the one a surrounding ``rules.viewing`` set).
+
+    Kept in the shared cache as a fragment per content version, table, region, year, heading level,
+    language, rules moment, day in China and the rule book's ``valid_until``. Invalidation rule: any change
+    to content or rules is a new content version (a new key); once a rule row's ``publish_at`` passes, the
+    book is read afresh with another ``valid_until`` (a new key; the old entry also expires then); every
+    fragment expires after a day at most; without a content version nothing is kept.
+    """
     viewing = rules.viewing(at=at) if at is not None else contextlib.nullcontext()
     with viewing:
-        rows, usual, used = table_rows(name, region, year)
-        current_year = rules.today().year
+        version = content_version.current()
+        if version is None:
+            return _drawn(name, region, year, heading_level)
+        moment, valid_until = rules.current(), rules.book().valid_until
+        key = ":".join(str(part) for part in (
+            FRAGMENT, version, name, getattr(region, "slug", ""), year, heading_level, translation.get_language(),
+            moment.at and moment.at.isoformat(), moment.include_drafts, rules.today().isoformat(),
+            valid_until and valid_until.isoformat()))
+        html = cache.get(key)
+        if html is None:
+            html = _drawn(name, region, year, heading_level, table_id=TABLE_ID)
+            cache.set(key, html, _lifetime(valid_until if moment.at is None else None))
+    # Each table shown gets an id of its own, even when one page shows the same fragment twice.
+    return mark_safe(html.replace(TABLE_ID, _table_id()))
+
+
+FRAGMENT = "table-fragment"
+TABLE_ID = "table-PORTALTABLEID"
+MAX_LIFETIME = 24 * 3600
+
+
+def _table_id():
+    return f"table-{uuid.uuid4().hex[:8]}"
+
+
+def _lifetime(valid_until):
+    if valid_until is None:
+        return MAX_LIFETIME
+    return max(1, min(MAX_LIFETIME, int((valid_until - timezone.now()).total_seconds())))
+
+
+def _drawn(name, region, year, heading_level, table_id=None):
+    """The table drawn from the rule book of the current rules moment."""
+    rows, usual, used = table_rows(name, region, year)
+    current_year = rules.today().year
     marks = {  # said once under the table instead of in every row
         "older": year is None and any(getattr(row, "coverage_year", current_year) < current_year for row in rows),
         "year_assumed": any(row.year_assumed for row in rows),
@@ -92,7 +136,7 @@ def render_table(name, region=None, year=None, *, heading_level=3, at=None):
     return render_to_string(f"calculators/tables/{name.replace('-', '_')}.html", {
         "rows": rows, "usual": usual, "region": region, "used_region": used if used != region else None,
         "year": year, "current_year": current_year, "heading_level": heading_level, "marks": marks,
-        "columns": COLUMNS[name] + (region is None), "table_id": f"table-{uuid.uuid4().hex[:8]}",
+        "columns": COLUMNS[name] + (region is None), "table_id": table_id or _table_id(),
         "sources": unique_sources([*usual, *rows]),
     })
 

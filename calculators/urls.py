@@ -10,6 +10,7 @@ urlpatterns = [
     path("deadline/", views.deadline, name="deadline"),
     path("deadline/reminder.ics", views.deadline_reminder, name="deadline_reminder"),
     path("contribution/", views.contribution, name="contribution"),
+    path("qr.svg", views.qr_code, name="qr"),
 ]
 
 # Mounted at /<lang>/regions/ (see portal/urls.py): every policy table of one region on one page.

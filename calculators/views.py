@@ -8,15 +8,20 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 (``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from calculators import answers, calendar, rules, serializers, tables
+from calculators import answers, calendar, qr, rules, serializers, tables
 from calculators.models import Region
+from core import content_version
 from core.preview import AS_OF, preview_day, preview_moment
 
 
@@ -110,22 +115,81 @@ def deadline_reminder(request):
     return response
 
 
+QR_MAX_AGE = 24 * 3600
+
+
+@require_GET
+def qr_code(request):
+    """The QR code of a calculator answer's link, as an SVG image a browser or shared cache keeps for a day.
+
+    Only this site's calculator links are drawn (anything else is a 404); one too long for a code is a 400
+    that says so, as the share block does.
+    """
+    link = qr.calculator_path(request.GET.get("link", ""))
+    if link is None:
+        raise Http404
+    url = request.build_absolute_uri(link)
+    too_long = _("This link is too long for a QR code. Copy the link and send it instead.")
+    if not qr.fits(url):
+        return HttpResponse(too_long, status=400, content_type="text/plain; charset=utf-8")
+    try:
+        body = qr.svg(url, _("QR code of the link to this answer"))
+    except qr.DataOverflowError:
+        return HttpResponse(too_long, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type="image/svg+xml")
+    # The code of one link never changes: nothing to revalidate for a day.
+    patch_cache_control(response, public=True, max_age=QR_MAX_AGE, immutable=True)
+    return response
+
+
+def region_links(regions):
+    """``(url, region)`` for each region, with one URL reversal for all of them (hundreds on the index)."""
+    pattern = reverse("regions:detail", args=["region-slug"])
+    start, end = pattern.split("region-slug")
+    return [(f"{start}{region.slug}{end}", region) for region in regions]
+
+
 @require_GET
 def region_index(request):
-    return render(request, "calculators/region_index.html", {"regions": Region.objects.select_related("parent")})
+    """Every region, as a list kept in the shared cache per content version and language (hundreds of links).
+
+    Invalidation rule: any change to a region is a new content version, so a new key; without a content
+    version the list is written for every request.
+    """
+    version = content_version.current()
+    key = f"region-index:{version}:{get_language()}"
+    regions = cache.get(key) if version is not None else None
+    if regions is None:
+        regions = render_to_string("calculators/_region_list.html",
+                                   {"regions": region_links(Region.objects.select_related("parent"))})
+        if version is not None:
+            cache.set(key, regions, REGION_INDEX_LIFETIME)
+    return render(request, "calculators/region_index.html", {"regions": regions})
+
+
+REGION_INDEX_LIFETIME = 24 * 3600
 
 
 @require_GET
 def region_detail(request, slug):
-    region = get_object_or_404(Region.objects.select_related("parent"), slug=slug)
     moment = preview_moment(request)
+    with rules.viewing(at=moment):
+        # The regions come from the rule book, read once per content version: no query per page.
+        try:
+            region = rules.get_region(slug)
+        except rules.RuleNotFound:
+            raise Http404 from None
+        book = rules.book()
+        chain = book.chain(region)[1:]
+        children = [node for node in book.regions.values() if node.parent_id == region.pk]
     sections = [(name, tables.render_table(name, region, heading_level=2, at=moment))
                 for name in tables.TABLES]
     response = render(request, "calculators/region_detail.html", {
         "region": region,
-        "chain": region.chain()[1:],
+        "chain": chain,
         "sections": sections,
-        "children": region.children.all(),
+        # Written out here, not in a template loop: a province can have a hundred cities.
+        "children": format_html_join(", ", '<a href="{}">{}</a>', region_links(children)),
         "preview_date": preview_day(moment),
     })
     if moment is not None:

@@ -10,12 +10,13 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         from guides.models import FAQ, Guide
-        from guides.prerender import fill_answer_html
+        from guides.prerender import fill_answer_html, fill_body_html
         from guides.search import fill_search_columns
 
         pre_save.connect(fill_search_columns, sender=Guide, dispatch_uid="guide-search-columns")
         pre_save.connect(fill_search_columns, sender=FAQ, dispatch_uid="faq-search-columns")
         pre_save.connect(fill_answer_html, sender=FAQ, dispatch_uid="faq-answer-html")
+        pre_save.connect(fill_body_html, sender=Guide, dispatch_uid="guide-body-html")
 
         from guides import admin_synonyms  # noqa: F401  (registers the synonym list in admin)
 

@@ -1,22 +1,30 @@
 """The questions page, readable on a phone however many questions there are.
 
-``/faq/`` shows each topic's first ``SHOWN_PER_TOPIC`` questions with their answers and, when a topic
-has more, the rest as a list of questions that opens on request; every question keeps its anchor
-``#q-<slug>`` there, so links to ``/faq/#q-<slug>`` land on it. ``/faq/<topic>/`` shows one topic's
-questions and answers, ``PER_PAGE`` a page. Answers are HTML rendered on save
-(``guides.prerender``); each page reads a fixed number of queries whatever the number of questions.
+``/faq/`` shows each topic's first ``SHOWN_PER_TOPIC`` questions with their answers, the next
+``LISTED_PER_TOPIC`` as a list of questions that opens on request (each keeps its anchor ``#q-<slug>``
+there, so links to ``/faq/#q-<slug>`` land on it) and how many the topic has in all, with a link to
+them: the page stays the same length whether there are 20 questions or 1,100. ``/faq/<topic>/`` shows
+one topic's questions and answers, ``PER_PAGE`` a page. Answers are HTML rendered on save
+(``guides.prerender``); each page reads a fixed number of queries whatever the number of questions, and
+shows at most a fixed number of answers: at 50 times today's questions a page costs less than twice
+what it costs today.
 """
 
-from django.db.models import Count, Window
+from html import escape
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from guides import prerender
 from guides.models import FAQ, Topic
-from core.bilingual import FIELD_SUFFIX
+from core.bilingual import FIELD_SUFFIX, HTML_LANG, other_language
 
-SHOWN_PER_TOPIC = 10
-PER_PAGE = 20
+SHOWN_PER_TOPIC = 5
+LISTED_PER_TOPIC = 15
+PER_PAGE = 10
 LIGHT = ("slug", "question_zh", "question_ru", "topic", "order")
 
 
@@ -45,21 +53,39 @@ def with_answers(queryset, language):
 
 
 def overview(language):
-    """[{topic, entries, more: [(faq, question, url)], total}] for every topic with published questions."""
+    """[{topic, entries, more_html, more_count, total}] for every topic with published questions.
+
+    ``more_count`` is how many questions of the topic have no answer shown here; ``more_html`` lists the first
+    ``LISTED_PER_TOPIC`` of them, read as plain values and written out as one escaped list.
+    """
     topics = {topic.pk: {"topic": topic, "entries": [], "more": [], "total": 0} for topic in Topic.objects.all()}
-    shown = []
-    for faq in FAQ.objects.published().only(*LIGHT):
-        group = topics[faq.topic_id]
-        if group["total"] < SHOWN_PER_TOPIC:
-            shown.append(faq.pk)
-        else:
-            group["more"].append({
-                "faq": faq, "question": faq.localized("question", language),
-                "url": answer_url(faq, group["total"], group["topic"].slug),
-            })
-        group["total"] += 1
+    shown, own, other = [], FIELD_SUFFIX[language], FIELD_SUFFIX[other_language(language)]
+    fallback_lang = HTML_LANG[other_language(language)]
+    rows = FAQ.objects.published().annotate(
+        place=Window(RowNumber(), partition_by=[F("topic")], order_by=[F("order").asc(), F("slug").asc()]),
+        total=Window(Count("pk"), partition_by=[F("topic")]),
+    ).filter(place__lte=SHOWN_PER_TOPIC + LISTED_PER_TOPIC)
+    for pk, slug, topic_id, question, fallback, place, total in rows.values_list(
+            "pk", "slug", "topic_id", f"question_{own}", f"question_{other}", "place", "total"):
+        group = topics[topic_id]
+        group["total"] = total
+        if place <= SHOWN_PER_TOPIC:
+            shown.append(pk)
+            continue
+        if "url" not in group:
+            group["url"] = reverse("guides:faq_topic", args=[group["topic"].slug])
+        page = (place - 1) // PER_PAGE + 1
+        url = escape(f"{group['url']}{f'?page={page}' if page > 1 else ''}#q-{slug}")
+        if question.strip() or not fallback.strip():
+            group["more"].append(f'<li id="q-{escape(slug)}"><a href="{url}">{escape(question)}</a></li>')
+        else:  # marked as the other language's text, as everywhere a translation is missing
+            group["more"].append(f'<li id="q-{escape(slug)}"><a href="{url}" lang="{fallback_lang}">'
+                                 f'{escape(fallback)}</a></li>')
     for faq in with_answers(FAQ.objects.filter(pk__in=shown), language):
         topics[faq.topic_id]["entries"].append(entry(faq, language))
+    for group in topics.values():
+        group["more_count"] = max(0, group["total"] - SHOWN_PER_TOPIC)
+        group["more_html"] = mark_safe("".join(group.pop("more")))  # every value above is escaped
     return [group for group in topics.values() if group["total"]]
 
 

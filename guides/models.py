@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +15,21 @@ from core.workflow import Publishable, PublishableQuerySet, Status
 
 # Derived on save from the texts, so history (which records what editors wrote) leaves them out.
 DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
+GUIDE_RENDERED_FIELDS = ["body_html_zh", "body_html_ru", "headings_zh", "headings_ru"]
 
 
 class TopicQuerySet(SlugQuerySet):
-    def with_published_guides(self):
-        return self.prefetch_related(
-            models.Prefetch("guides", queryset=Guide.objects.published(), to_attr="published_guides")
+    def with_published_guides(self, first=None):
+        """Each topic with ``published_guides`` (its first ``first`` only, when given: one query whatever their
+        number) and ``guide_count``, how many it has in all."""
+        guides = Guide.objects.published()
+        counts = models.Subquery(
+            guides.filter(topic=models.OuterRef("pk")).order_by().values("topic")
+            .annotate(n=models.Count("pk")).values("n")
+        )
+        listed = guides.only("slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "topic", "order")
+        return self.annotate(guide_count=Coalesce(counts, 0)).prefetch_related(
+            models.Prefetch("guides", queryset=listed[:first] if first else listed, to_attr="published_guides")
         )
 
     def with_published_faqs(self):
@@ -122,11 +132,18 @@ class Guide(Revisable):
     change_note_zh = models.CharField(_("change note (Chinese)"), max_length=300, blank=True)
     change_note_ru = models.CharField(_("change note (Russian)"), max_length=300, blank=True)
 
+    # The body as HTML and its headings, rendered on save (see guides.prerender); live tables are filled in
+    # when shown.
+    body_html_zh = models.TextField(editable=False, blank=True, default="")
+    body_html_ru = models.TextField(editable=False, blank=True, default="")
+    headings_zh = models.JSONField(editable=False, blank=True, default=list)
+    headings_ru = models.JSONField(editable=False, blank=True, default=list)
+
     # The publication date stays the live guide's own.
-    NOT_REVISED = Revisable.NOT_REVISED | {"published_on"}
+    NOT_REVISED = Revisable.NOT_REVISED | {"published_on", *GUIDE_RENDERED_FIELDS}
 
     objects = GuideQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=DERIVED_SEARCH_FIELDS)
+    history = HistoricalRecords(excluded_fields=[*DERIVED_SEARCH_FIELDS, *GUIDE_RENDERED_FIELDS])
 
     class Meta(Revisable.Meta):
         ordering = ["topic__order", "order", "slug"]

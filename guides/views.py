@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,39 +10,70 @@ from django.views.decorators.http import require_GET, require_POST
 from guides import embeds
 from guides import faq_pages, reads
 from guides import feedback as reader_feedback
-from guides import rendering
+from guides import prerender
 from guides import search as guide_search
-from guides.models import Feedback, Guide, Topic
+from guides.models import DERIVED_SEARCH_FIELDS, Feedback, Guide, Topic
 from core import parity
-from core.bilingual import current_language
+from core.bilingual import FIELD_SUFFIX, current_language
 from core.preview import is_staff, preview_day, preview_moment
+
+
+GUIDES_PER_PAGE = 30
 
 
 @require_GET
 def guide_index(request):
-    topics = [t for t in Topic.objects.with_published_guides() if t.published_guides]
-    return render(request, "guides/guide_index.html", {"topics": topics})
+    """Every published guide grouped by topic, ``GUIDES_PER_PAGE`` a page; ``?topic=<slug>``: one topic's."""
+    guides = Guide.objects.published().select_related("topic").only(
+        "slug", "title_zh", "title_ru", "summary_zh", "summary_ru", "order", *(f"topic__{name}" for name in (
+            "slug", "name_zh", "name_ru", "description_zh", "description_ru", "order")))
+    topic = None
+    if request.GET.get("topic"):
+        topic = Topic.objects.filter(slug=request.GET["topic"]).first()
+        if topic is None:
+            raise Http404
+        guides = guides.filter(topic=topic)
+    number = positive_int(request.GET.get("page", "1"))
+    paginator = Paginator(guides, GUIDES_PER_PAGE)
+    if number < 1 or number > paginator.num_pages:
+        raise Http404
+    page = paginator.page(number)
+    topics = {}
+    for guide in page:
+        topics.setdefault(guide.topic.pk, (guide.topic, []))[1].append(guide)
+    return render(request, "guides/guide_index.html", {
+        "topics": list(topics.values()), "topic": topic, "page": number, "pages": paginator.num_pages,
+        "page_numbers": paginator.page_range,
+    })
+
+
+SEARCH_COLUMNS = [*DERIVED_SEARCH_FIELDS, "search_zh", "search_ru"]
 
 
 @require_GET
 def guide_detail(request, slug):
-    guides = Guide.objects.select_related("topic").prefetch_related("sources")
+    # The search columns are large and never shown here.
+    guides = Guide.objects.select_related("topic").prefetch_related("sources").defer(*SEARCH_COLUMNS)
     if not is_staff(request):
         guides = guides.published()
     guide = get_object_or_404(guides, slug=slug)
     language = current_language()
+    suffix = FIELD_SUFFIX[language]
     body = guide.localized("body", language)
     moment = preview_moment(request)  # staff only: the guide's live tables as they will be that day
     history = list(guide.history.order_by("history_date", "history_id"))
-    if not is_staff(request):  # without opening the session: a reader's page must not vary by cookie
+    staff = is_staff(request)
+    if not staff:  # without opening the session: a reader's page must not vary by cookie
         reads.record_read(guide.slug)
     return render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
         "summary": guide.localized("summary", language),
         "body": body,
-        "rendered": rendering.render(body.text, body.language, as_of=moment),
-        "is_preview": not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
+        "body_html": prerender.live(getattr(guide, f"body_html_{suffix}"), body.language, as_of=moment),
+        "headings": getattr(guide, f"headings_{suffix}"),
+        # A reader is only ever given a published guide; staff may open any, and see which it is.
+        "is_preview": staff and not Guide.objects.published(at=moment).filter(pk=guide.pk).exists(),
         "preview_date": preview_day(moment),
         "rules_year": embeds.fact("rules_year", as_of=moment),
         "change_notes": guide.public_change_notes(records=history),

@@ -1,15 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from calculators.urls import region_patterns
 from portal import views
 from portal.admin_parity import parity_view
-from portal.sitemaps import SITEMAPS
+from portal.sitemaps import sitemap
 
 urlpatterns = [
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -19,9 +19,13 @@ from core import outage
 logger = logging.getLogger(__name__)
 
 
+# The home page stays short however many guides there are: the rest are one link away, on the guides page.
+HOME_GUIDES_PER_TOPIC = 5
+
+
 @require_GET
 def home(request):
-    topics = Topic.objects.with_published_guides()
+    topics = Topic.objects.with_published_guides(first=HOME_GUIDES_PER_TOPIC)
     return render(request, "portal/home.html", {"topics": topics})
 
 

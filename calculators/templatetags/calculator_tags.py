@@ -1,10 +1,10 @@
 from decimal import Decimal
+from urllib.parse import urlencode, urlsplit
 
-import segno
 from django import template
-from django.utils.safestring import mark_safe
+from django.urls import reverse
 
-from calculators import calendar, formats
+from calculators import calendar, formats, qr
 from core.bilingual import HTML_LANG, current_language, script_language
 
 register = template.Library()
@@ -16,17 +16,16 @@ register.filter("month_day", formats.month_day)
 
 
 @register.simple_tag
-def qr_svg(url, title):
-    """The share link as an inline SVG QR code (residents pass links on through WeChat scans).
+def qr_image(url):
+    """Where the QR code of the share link ``url`` is served as an image (``calculators.qr``).
 
     "" when the link holds more than a QR code can: the page then says so, and the link itself still works.
     """
-    try:
-        code = segno.make(url, error="m")
-    except segno.DataOverflowError:
+    if not qr.fits(url):
         return ""
-    svg = code.svg_inline(scale=3, border=2, title=title, svgclass="qr-code", lineclass=None, omitsize=False)
-    return mark_safe(svg)
+    parts = urlsplit(url)
+    link = parts.path + (f"?{parts.query}" if parts.query else "")
+    return reverse("calculators:qr") + "?" + urlencode({"link": link})
 
 
 @register.simple_tag

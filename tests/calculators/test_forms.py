@@ -117,3 +117,17 @@ def test_the_share_link_holds_every_answer_that_applies_dates_included():
     form = DeadlineForm(QueryDict("region=hubei"))
     assert form.is_valid()
     assert form.share_query() == "region=hubei&year=2027&paid_on=2026-12-01&status=continuous&group=ordinary"
+
+
+def test_the_region_select_marks_only_the_chosen_region_each_time_its_options_are_reused():
+    from django.utils import translation
+
+    with translation.override("ru"):
+        hubei = str(ContributionForm(QueryDict("region=hubei"))["region"])
+        beijing = str(ContributionForm(QueryDict("region=beijing"))["region"])
+        empty = str(ContributionForm(QueryDict("region=nowhere"))["region"])
+    assert hubei.count(" selected") == 1 and '<option value="hubei" selected>' in hubei
+    assert beijing.count(" selected") == 1 and '<option value="beijing" selected>' in beijing
+    assert " selected" not in empty and hubei.startswith('<select name="region"')
+    assert ContributionForm(QueryDict("")).fields["region"].choices is \
+        ContributionForm(QueryDict("")).fields["region"].choices  # made once per rule book and language

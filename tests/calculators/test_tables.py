@@ -1,6 +1,7 @@
 """The regional tables: current figures first, whose rules a region uses, examples and assumptions said plainly."""
 
 import datetime
+import re
 
 import pytest
 from django.core.management import call_command
@@ -122,3 +123,67 @@ def test_a_channels_russian_name_keeps_the_chinese_one_readers_see_on_screen():
     with translation.override("zh-hans"):
         html = tables.render_table("payment-channels", rules.get_region("hubei"))
     assert "楚税通APP" in html and "Чушуйтун" not in html
+
+
+# --- Fragments kept per content version -----------------------------------------------------------------
+
+
+def national_contributions(language="ru"):
+    with translation.override(language):
+        return tables.render_table("contributions", rules.get_region("national"))
+
+
+def test_a_table_is_drawn_once_per_content_version(monkeypatch):
+    first = national_contributions()
+    monkeypatch.setattr(tables, "render_to_string", None)  # drawing it again would fail
+    again = national_contributions()
+    assert re.sub(r"table-[0-9a-f]{8}", "", again) == re.sub(r"table-[0-9a-f]{8}", "", first)
+
+
+def test_each_table_shown_has_an_id_of_its_own():
+    first, again = national_contributions(), national_contributions()
+    ids = [html.split('<caption id="')[1].split('"')[0] for html in (first, again)]
+    assert ids[0] != ids[1] and "PORTALTABLEID" not in first + again
+    assert f'aria-labelledby="{ids[1]}"' in again
+
+
+def test_each_language_keeps_its_own_table():
+    national_contributions("ru")
+    assert "Contributions per person" not in national_contributions("zh-hans")
+    with translation.override("zh-hans"):
+        from django.utils.translation import gettext
+
+        assert gettext("Contributions per person") in national_contributions("zh-hans")
+
+
+def test_a_rule_edit_shows_on_the_next_request():
+    from calculators.models import ContributionStandard
+
+    assert "987" not in national_contributions()
+    row = ContributionStandard.objects.get(region__slug="national", coverage_year=2026, group__slug="ordinary")
+    row.individual = 987
+    row.save()
+    assert "987" in national_contributions()
+
+
+def test_a_rule_scheduled_for_a_moment_shows_from_that_moment_without_any_save(monkeypatch):
+    from calculators.models import ContributionStandard
+
+    now = timezone.now()
+    row = ContributionStandard.objects.get(region__slug="national", coverage_year=2026, group__slug="ordinary")
+    row.pk, row.individual, row.publish_at = None, 654, now + datetime.timedelta(minutes=5)
+    row.coverage_year = 2027
+    row.save()
+    assert "654" not in national_contributions()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(minutes=5, seconds=1))
+    assert "654" in national_contributions()
+
+
+def test_without_the_shared_cache_a_table_is_drawn_every_time(monkeypatch):
+    from core import content_version
+
+    monkeypatch.setattr(content_version, "current", lambda: None)
+    national_contributions()
+    monkeypatch.setattr(tables, "render_to_string", None)
+    with pytest.raises(TypeError):
+        national_contributions()

@@ -212,7 +212,19 @@ def test_region_link_only_prefills_the_form(client):
 def test_share_block_holds_the_link_and_a_qr_code(client):
     page = client.get("/zh-hans/calculators/contribution/", FAMILY).content.decode()
     assert 'data-share-link' in page and "ordinary=2" in page
-    assert '<svg' in page and 'class="qr-code"' in page
+    src = page.split('<img class="qr-code" src="')[1].split('"')[0].replace("&amp;", "&")
+    code = client.get(src)
+    assert code.status_code == 200 and code["Content-Type"] == "image/svg+xml"
+    assert code.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+
+
+def test_neither_the_page_nor_the_partial_draws_the_qr_code(client, monkeypatch):
+    from calculators import qr
+
+    monkeypatch.setattr(qr, "svg", None)  # drawing a code now would fail
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get("/ru/calculators/contribution/", FAMILY, **headers)
+        assert response.status_code == 200 and 'class="qr-code"' in response.content.decode()
 
 
 def test_open_graph_description_states_the_answer(client):
@@ -396,3 +408,18 @@ def test_no_stray_space_before_punctuation_on_russian_pages(client):
 def test_the_deadline_answer_links_to_the_ways_to_pay_on_the_regions_page(client):
     page = client.get("/ru/calculators/deadline/", HUBEI_ON_TIME).content.decode()
     assert 'href="/ru/regions/hubei/#payment-channels"' in page
+
+
+def test_the_region_index_is_kept_per_content_version_and_a_new_region_shows_on_the_next_request(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from calculators.models import Region
+
+    assert 'href="/ru/regions/hubei/"' in client.get("/ru/regions/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/ru/regions/")
+    assert not [query for query in captured if "calculators_region" in query["sql"]]
+    Region.objects.create(slug="hubei-wuhan", name_zh="武汉", name_ru="Ухань", parent=Region.objects.get(slug="hubei"))
+    assert 'href="/ru/regions/hubei-wuhan/">Ухань</a>' in client.get("/ru/regions/").content.decode()
+    assert 'href="/zh-hans/regions/hubei-wuhan/">武汉</a>' in client.get("/zh-hans/regions/").content.decode()

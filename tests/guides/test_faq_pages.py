@@ -58,29 +58,44 @@ def test_an_editors_script_is_still_removed(make_faq):
     assert "<script" not in faq.answer_html_zh and "javascript:" not in faq.answer_html_zh
 
 
-def test_a_topic_shows_ten_answers_and_lists_the_rest_with_their_anchors(client, make_faq):
+def test_a_topic_shows_five_answers_lists_the_next_questions_and_links_them_all(client, make_faq):
     make_many(make_faq, 25)
     html = client.get("/zh-hans/faq/").content.decode()
-    assert len(re.findall(r'<article class="faq-item" id="q-q\d{3}">', html)) == faq_pages.SHOWN_PER_TOPIC
-    for number in range(25):
-        assert f'id="q-q{number:03}"' in html  # every /faq/#q-… link still lands on its question
-    assert 'href="/zh-hans/faq/pay/#q-q010"' in html
-    assert 'href="/zh-hans/faq/pay/?page=2#q-q020"' in html
-    assert "本主题还有 15 个问题" in html
+    assert len(re.findall(r'<article class="faq-item" id="q-q\d{3}">', html)) == faq_pages.SHOWN_PER_TOPIC == 5
+    for number in range(20):
+        assert f'id="q-q{number:03}"' in html  # a /faq/#q-… link to any of a topic's first 20 lands on it
+    assert 'id="q-q020"' not in html
+    assert 'href="/zh-hans/faq/pay/#q-q005"' in html and 'href="/zh-hans/faq/pay/?page=2#q-q019"' in html
+    assert "本主题还有 20 个问题" in html
     assert 'href="/zh-hans/faq/pay/">本主题全部 25 个问答' in html
 
 
-def test_a_topics_own_page_shows_its_answers_twenty_a_page(client, make_faq):
+def test_the_overview_stays_the_same_length_however_many_questions_a_topic_has(client, make_faq):
+    make_many(make_faq, 60)
+    html = client.get("/ru/faq/").content.decode()
+    assert html.count('<article class="faq-item"') == 5 and html.count('<li id="q-') == 15
+    assert "Все вопросы и ответы по этой теме (60)" in html
+
+
+def test_a_question_without_its_translation_is_listed_in_the_other_language_and_marked(client, make_faq):
+    make_many(make_faq, 6)
+    make_faq("untranslated", order=99, question_ru="", question_zh="只有中文的问题")
+    html = client.get("/ru/faq/").content.decode()
+    assert 'href="/ru/faq/pay/#q-untranslated" lang="zh-Hans">只有中文的问题</a>' in html
+
+
+def test_a_topics_own_page_shows_its_answers_ten_a_page(client, make_faq):
     make_many(make_faq, 25)
     first = client.get("/ru/faq/pay/").content.decode()
-    second = client.get("/ru/faq/pay/", {"page": 2}).content.decode()
-    assert len(re.findall(r'<article class="faq-item"', first)) == 20
-    assert re.findall(r'<article class="faq-item" id="q-(q\d{3})">', second) == [f"q{n:03}" for n in range(20, 25)]
-    assert "25 вопросов · страница 2 из 2" in second
+    last = client.get("/ru/faq/pay/", {"page": 3}).content.decode()
+    assert len(re.findall(r'<article class="faq-item"', first)) == 10
+    assert re.findall(r'<article class="faq-item" id="q-(q\d{3})">', last) == [f"q{n:03}" for n in range(20, 25)]
+    assert "25 вопросов · страница 3 из 3" in last
     assert '<h1>Уплата взносов</h1>' in first and '<h2><a class="anchor-link" href="#q-q000">' in first
+    assert '<nav class="pager" aria-label="Страницы вопросов">' in first and '<a href="?page=2">2</a>' in first
 
 
-@pytest.mark.parametrize("path", ["/zh-hans/faq/pay/?page=3", "/zh-hans/faq/pay/?page=x", "/zh-hans/faq/pay/?page=0",
+@pytest.mark.parametrize("path", ["/zh-hans/faq/pay/?page=4", "/zh-hans/faq/pay/?page=x", "/zh-hans/faq/pay/?page=0",
                                   "/zh-hans/faq/no-such-topic/"])
 def test_a_page_that_does_not_exist_is_not_found(client, make_faq, path):
     make_many(make_faq, 25)
@@ -98,7 +113,7 @@ def test_search_links_a_far_question_to_the_page_that_shows_its_answer(make_faq)
     make_many(make_faq, 25, answer_zh="普通回答")
     make_faq("far", order=99, question_zh="最后一个", answer_zh="特别的回答")
     result = [g for g in search("特别", "zh-hans").groups if g.name == "questions"][0].results[0]
-    assert result.url == "/zh-hans/faq/pay/?page=2#q-far"
+    assert result.url == "/zh-hans/faq/pay/?page=3#q-far"
 
 
 def test_rebuilding_stored_text_refreshes_every_row_without_a_new_version(make_faq, guide):

@@ -157,3 +157,26 @@ def test_a_source_without_translated_titles_shows_its_original_title_once(client
     sources = sources_section(client, "/zh-hans/guides/how-to-pay/")
     assert "<cite>国务院办公厅关于健全基本医疗保险参保长效机制的指导意见</cite>" in sources
     assert 'class="source-original"' not in sources
+
+
+def test_the_guide_index_shows_thirty_guides_a_page_with_a_pager(client, make_guide):
+    for number in range(35):
+        make_guide(f"guide-{number:02}", order=number, title_ru=f"Инструкция {number:02}")
+    first = client.get("/ru/guides/").content.decode()
+    second = client.get("/ru/guides/", {"page": 2}).content.decode()
+    assert first.count('href="/ru/guides/guide-') == 30 and second.count('href="/ru/guides/guide-') == 5
+    assert '<nav class="pager" aria-label="Страницы инструкций">' in first
+    assert '<a href="?page=2">2</a>' in first and '<span aria-current="page">2</span>' in second
+    assert client.get("/ru/guides/", {"page": 3}).status_code == 404
+    assert client.get("/ru/guides/", {"page": "x"}).status_code == 404
+
+
+def test_the_guide_index_shows_one_topics_guides(client, make_guide, topic):
+    from guides.models import Topic
+
+    other = Topic.objects.create(slug="apply", name_zh="参保", name_ru="Оформление", order=2)
+    make_guide("paying")
+    make_guide("applying", topic=other)
+    page = client.get("/ru/guides/", {"topic": "apply"}).content.decode()
+    assert 'href="/ru/guides/applying/"' in page and 'href="/ru/guides/paying/"' not in page
+    assert client.get("/ru/guides/", {"topic": "nope"}).status_code == 404

@@ -73,3 +73,16 @@ def test_the_throttle_counts_a_user_name_across_addresses_and_an_address_across_
     other_address = client.post("/zh-hans/admin/login/", {"username": "someone-else", "password": "x"},
                                 REMOTE_ADDR="198.51.100.10")
     assert other_address.status_code == 200
+
+
+def test_the_home_page_lists_each_topics_first_five_guides_and_links_the_rest(client, make_guide):
+    for number in range(7):
+        make_guide(f"guide-{number}", order=number, title_ru=f"Инструкция {number}")
+    html = client.get("/ru/").content.decode()
+    assert [f"Инструкция {n}" in html for n in range(7)] == [True] * 5 + [False] * 2
+    assert 'href="/ru/guides/?topic=pay">Все инструкции по этой теме (7)</a>' in html
+
+
+def test_the_home_page_has_no_more_link_when_every_guide_is_listed(client, make_guide):
+    make_guide()
+    assert "Все инструкции по этой теме" not in client.get("/ru/").content.decode()
