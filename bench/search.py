@@ -59,7 +59,7 @@ def prepare(url, factor):
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_demo_content", verbosity=0)
     if factor > 1:
-        from bench.inprocess import grow
+        from bench.growth import grow
 
         grow(factor)
 
