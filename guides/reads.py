@@ -13,6 +13,7 @@ from django.core.cache import cache
 from guides.models import Guide
 
 KEY = "guide-reads:{}"
+READ = "guide-read"  # the name under which a kept guide page repeats ``record_read`` (core.response_cache)
 log = logging.getLogger(__name__)
 
 

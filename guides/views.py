@@ -12,7 +12,7 @@ from guides import feedback as reader_feedback
 from guides import rendering
 from guides import search as guide_search
 from guides.models import Feedback, Guide, Topic
-from core import parity
+from core import parity, response_cache
 from core.bilingual import current_language
 from core.preview import is_staff, preview_day, preview_moment
 
@@ -35,7 +35,7 @@ def guide_detail(request, slug):
     history = list(guide.history.order_by("history_date", "history_id"))
     if not is_staff(request):  # without opening the session: a reader's page must not vary by cookie
         reads.record_read(guide.slug)
-    return render(request, "guides/guide_detail.html", {
+    response = render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
         "summary": guide.localized("summary", language),
@@ -47,6 +47,8 @@ def guide_detail(request, slug):
         "change_notes": guide.public_change_notes(records=history),
         "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language, history),
     })
+    response_cache.repeat_on_hit(response, reads.READ, guide.slug)  # a kept page is a read too
+    return response
 
 
 @require_GET
