@@ -182,8 +182,9 @@ def report(measured, throughput, today, grown, weight):
     for path, size, again, encoding in details:
         print(f"   {path:<60} first {size:>7}  repeat {again:>6}  ({encoding})")
     print("Notes: 'fresh' = a link never asked before on every request (wrk: bench/fresh.lua; in-process: a new")
-    print("query value per iteration). 'queries' = the first request of a page after the cache was emptied,")
-    print("'again' = the same request once more. '50x' = 49 copies of every guide, FAQ and region added (rules")
+    print("query value per iteration). 'ms in-proc' is always a fresh render: pages asked before are timed with")
+    print("the whole-response cache off (wrk's req/s is what the cache serves). 'queries' = the first request of")
+    print("a link never asked, 'again' = the same request once more. '50x' = 49 copies of every guide, FAQ and region added (rules")
     print("are not multiplied). One machine runs the server, PostgreSQL, Redis and wrk: read the ratios, not")
     print("the absolute figures.")
 

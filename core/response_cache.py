@@ -48,9 +48,8 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from core import content_version
+from core import content_version, outage
 from core.dates import CHINA
-from core.outage import wants_json
 from core.preview import AS_OF
 from core.workflow import Publishable, Status
 
@@ -91,7 +90,7 @@ def key_for(request):
     material = "\n".join((
         request.scheme, request.get_host(), translation.get_language_from_request(request, check_path=True),
         request.path, query, "htmx" if headers.get("HTTP_HX_REQUEST") == "true" else "",
-        headers.get("HTTP_X_CALCULATOR_FORM", ""), "json" if wants_json(request) else "",
+        headers.get("HTTP_X_CALCULATOR_FORM", ""), "json" if outage.wants_json(request) else "",
         "gzip" if accepts_gzip(request) else "",
     ))
     return PREFIX + hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
@@ -190,7 +189,12 @@ class ResponseCacheMiddleware:
         if version is None or not keeps(request, response):
             return response
         ends = [started.timestamp() + seconds, next_midnight_in_china(started).timestamp()]
-        moment = next_moment(version, found.get(MOMENT), started)
+        try:
+            moment = next_moment(version, found.get(MOMENT), started)
+        except Exception as error:
+            if not outage.is_database_unavailable(error):
+                raise
+            return response  # robots.txt is served without the database; it is just not kept then
         if moment is not None:
             ends.append(moment.timestamp())
         expires = min(ends)
