@@ -28,8 +28,10 @@ Invalidation rule
   A due revision is then applied by ``ApplyDueRevisionsMiddleware`` on the first request that misses.
 * Outage: without the shared cache the version is None and nothing is looked up or kept. A bump that could
   not reach the cache is retried by its process before it reads the version again, and until it succeeds
-  that process keeps nothing; should the process die first, ``PORTAL_RESPONSE_CACHE_SECONDS`` bounds how
-  long another server may serve what it kept under the old version.
+  that process keeps nothing. Should that process be gone first, the change shows once the app servers are
+  restarted (a process serves only pages kept since it started, and each page it renders replaces the
+  old entry for every server), and after ``PORTAL_RESPONSE_CACHE_SECONDS`` at the latest. So: after a Redis
+  outage during which content was published, restart the app servers.
 
 Turn it off with ``PORTAL_RESPONSE_CACHE_SECONDS=0``.
 """
@@ -39,6 +41,7 @@ import gzip
 import hashlib
 import logging
 import math
+import time
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -65,6 +68,7 @@ MIN_COMPRESSED = 200  # bytes: below this gzip costs more than it saves
 NOT_KEPT_CONTROLS = ("private", "no-store", "no-cache", "max-age=0")
 
 _hit_actions = {}
+STARTED = time.time()  # entries kept before this process started are not believed (see the outage rule)
 
 
 def accepts_gzip(request):
@@ -140,8 +144,9 @@ def cache_control(expires, now):
 
 
 def entry_from(response, request, version, expires):
-    """``(version, expires, headers, body, etag, hit actions)``: the page as it is sent to this reader."""
+    """``(version, expires, headers, body, etag, hit actions, stored)``: the page as sent to this reader."""
     body = response.content
+    patch_vary_headers(response, ("Accept-Encoding",))
     headers = {name: value for name, value in response.items() if name.lower() not in ("content-length", "etag")}
     if accepts_gzip(request) and len(body) >= MIN_COMPRESSED:
         compressed = gzip.compress(body, compresslevel=6, mtime=0)
@@ -149,14 +154,13 @@ def entry_from(response, request, version, expires):
             body = compressed
             headers["Content-Encoding"] = "gzip"
     etag = '"%s"' % hashlib.sha256(body).hexdigest()[:32]
-    return (version, expires, headers, body, etag, getattr(response, "_response_cache_hits", []))
+    return (version, expires, headers, body, etag, getattr(response, "_response_cache_hits", []), time.time())
 
 
 def respond(request, entry, now):
     """The response for a kept entry: a 304 when the reader holds it already."""
-    _version, expires, headers, body, etag, _hits = entry
+    _version, expires, headers, body, etag, _hits, _stored = entry
     response = HttpResponse(body, headers=headers)
-    patch_vary_headers(response, ("Accept-Encoding",))
     response["Content-Length"] = str(len(body))
     response["ETag"] = etag
     response["Cache-Control"] = cache_control(expires, now)
@@ -166,7 +170,8 @@ def respond(request, entry, now):
 
 
 class ResponseCacheMiddleware:
-    """Placed right after the security, static-file and CSP middleware: a hit needs nothing further in."""
+    """Placed right after the security and static-file middleware: a hit needs nothing further in (its
+    Content-Security-Policy header is kept with it: the policy has no nonce, the same for every reader)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -179,7 +184,8 @@ class ResponseCacheMiddleware:
         version, found = content_version.current_with(key, MOMENT)
         entry = found.get(key)
         now = timezone.now().timestamp()  # the clock of the views and of publish_at, moved by tests alike
-        if version is not None and isinstance(entry, tuple) and entry[0] == version and now < entry[1]:
+        if (version is not None and isinstance(entry, tuple) and len(entry) == 7 and entry[0] == version
+                and now < entry[1] and entry[6] >= STARTED):
             for name, args in entry[5]:
                 if name in _hit_actions:  # an entry from a release that had another action: nothing to repeat
                     _hit_actions[name](*args)

@@ -70,9 +70,9 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.StripControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Kept pages are served from here: a hit needs no session, locale, CSRF, messages, htmx or revision work.
+    # Kept pages are served from here: a hit needs no CSP, session, locale, CSRF, messages, htmx or revision work.
     "core.response_cache.ResponseCacheMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

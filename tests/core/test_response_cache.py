@@ -58,11 +58,26 @@ def test_a_guide_asked_before_runs_no_query(client, guide, django_assert_num_que
     assert again.status_code == 200 and again.content == first.content and kept(again)
 
 
-def test_a_calculator_answer_asked_before_runs_no_query(client, rules, django_assert_num_queries):
+def test_a_calculator_answer_asked_before_is_not_computed_again(client, rules, monkeypatch,
+                                                                 django_assert_num_queries):
+    from calculators import answers
+
+    asked = []
+    ask = answers.ask
+    monkeypatch.setattr(answers, "ask", lambda *args: asked.append(args) or ask(*args))
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}, {"HTTP_ACCEPT": "application/json"}):
-        client.get(LISHUI, **headers)
+        first = client.get(LISHUI, **headers)
         with django_assert_num_queries(0):
-            assert client.get(LISHUI, **headers).status_code == 200
+            again = client.get(LISHUI, **headers)
+        assert again.status_code == 200 and again.content == first.content and kept(again)
+    assert len(asked) == 3
+
+
+def test_a_kept_page_keeps_its_security_headers(client, guide):
+    first = client.get(GUIDE)
+    again = client.get(GUIDE)
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Content-Language"):
+        assert again[name] == first[name]
 
 
 def test_the_order_of_the_parameters_does_not_make_another_page(client, rules, django_assert_num_queries):
@@ -327,3 +342,10 @@ def test_the_next_moment_is_one_query_on_this_database(rules, guide, django_asse
     guide.publish_at = moment
     guide.save()
     assert response_cache.first_scheduled_after(timezone.now()) == moment
+
+
+def test_a_process_believes_no_page_kept_before_it_started(client, guide, monkeypatch):
+    client.get(GUIDE)
+    type(guide).objects.filter(pk=guide.pk).update(title_ru="Изменено, пока кэш был недоступен")  # a lost bump
+    monkeypatch.setattr(response_cache, "STARTED", time.time() + 1)  # the app server restarted since
+    assert "Изменено, пока кэш был недоступен" in client.get(GUIDE).content.decode()
