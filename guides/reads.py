@@ -13,7 +13,6 @@ from django.core.cache import cache
 from guides.models import Guide
 
 KEY = "guide-reads:{}"
-READ = "guide-read"  # the name under which a kept guide page repeats ``record_read`` (core.response_cache)
 log = logging.getLogger(__name__)
 
 
@@ -27,6 +26,9 @@ def record_read(slug):
             cache.incr(key)
     except Exception:  # noqa: BLE001 - a cache outage must never cost the reader their page
         log.warning("Read of %s not counted: the cache cannot be reached", slug, exc_info=True)
+
+
+READ = "guide-read"  # the name under which a kept guide page repeats ``record_read`` (core.response_cache)
 
 
 def counts(slugs):
