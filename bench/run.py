@@ -182,10 +182,13 @@ def report(measured, throughput, today, grown, weight):
     for path, size, again, encoding in details:
         print(f"   {path:<60} first {size:>7}  repeat {again:>6}  ({encoding})")
     print("Notes: 'fresh' = a link never asked before on every request (wrk: bench/fresh.lua; in-process: a new")
-    print("query value per iteration). 'queries' = the first request of a page after the cache was emptied,")
-    print("'again' = the same request once more. '50x' = 49 copies of every guide, FAQ and region added, with the")
-    print("copied regions' payment windows, periods, contributions and channels (bench.growth). One machine runs")
-    print("the server, PostgreSQL, Redis and wrk: read the ratios, not the absolute figures.")
+    print("query value per iteration). 'ms in-proc' is always a fresh render: pages asked before are timed with")
+    print("the whole-response cache off (wrk's req/s is what the cache serves). 'queries' = a render of a link")
+    print("never asked (after a first request of the content version built the rule book, tables and search")
+    print("index), 'again' = the same link asked again. '50x' = 49 copies of every guide, FAQ and")
+    print("region added, with the copied regions' payment windows, periods, contributions and channels")
+    print("(bench.growth). One machine runs the server, PostgreSQL, Redis and wrk: read the ratios, not the")
+    print("absolute figures.")
 
 
 def targets(measured, throughput, today, grown, weight):

@@ -23,11 +23,7 @@ from calculators import answers, calendar, qr, rules, serializers, tables
 from calculators.models import Region
 from core import content_version
 from core.preview import AS_OF, preview_day, preview_moment
-
-
-def wants_json(request):
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
+from core.outage import wants_json
 
 
 def calculate(request, name):

@@ -12,7 +12,10 @@ before the commit). Time-based changes (a ``publish_at`` moment passing) are not
 also records the next moment at which it stops being true (see ``calculators.rulebook``).
 
 The version lives in the shared cache (Redis in production). When the cache cannot be reached the
-version is None, and callers must not keep anything: correct, only slower.
+version is None, and callers must not keep anything: correct, only slower. A bump that cannot reach the
+cache is not lost: the process remembers it (``_pending``) and makes it before it reads the version again,
+returning None (keep nothing) until it succeeds, so nothing kept under the old version is believed once the
+cache is back.
 """
 
 import logging
@@ -24,10 +27,15 @@ from django.db import transaction
 KEY = "content-version"
 CONTENT_APPS = ("guides", "calculators")
 log = logging.getLogger(__name__)
+_pending = False  # a bump this process could not make yet
 
 
 def current():
     """The version (a short string), or None when the shared cache is unavailable."""
+    if _pending:
+        bump()
+        if _pending:
+            return None
     try:
         version = cache.get(KEY)
         if version is None:
@@ -40,11 +48,30 @@ def current():
         return None
 
 
+def current_with(*keys):
+    """``(current(), {key: value})``: the version and whatever ``keys`` hold, in one round trip when it can."""
+    if not _pending:
+        try:
+            found = cache.get_many([KEY, *keys])
+        except Exception:  # noqa: BLE001 - as in current(): degrade to "keep nothing"
+            log.warning("Content version unavailable: the cache cannot be reached", exc_info=True)
+            return None, {}
+        version = found.pop(KEY, None)
+        if version is not None:
+            return version, found
+    return current(), {}  # a new version: nothing kept under an old one may be used
+
+
 def bump():
+    global _pending
     try:
         cache.set(KEY, uuid.uuid4().hex[:12], timeout=None)
+        # The resilient Redis cache drops a write it cannot make instead of raising: ask whether it could.
+        _pending = not getattr(cache, "available", True)
     except Exception:  # noqa: BLE001
-        log.warning("Content version not bumped: the cache cannot be reached", exc_info=True)
+        _pending = True
+    if _pending:
+        log.warning("Content version not bumped: the cache cannot be reached; retried on the next read")
 
 
 def bump_now_and_on_commit(**kwargs):

@@ -20,9 +20,11 @@ class GuidesConfig(AppConfig):
 
         from guides import admin_synonyms  # noqa: F401  (registers the synonym list in admin)
 
-        from core import content_version
+        from core import content_version, response_cache
+        from guides import reads
 
         content_version.connect()
+        response_cache.on_hit(reads.READ, reads.record_read)
 
         from guides.revisions import forget_next_due
 

@@ -36,6 +36,9 @@ def record_read(slug):
         log.warning("Read of %s not counted: the cache cannot be reached", slug, exc_info=True)
 
 
+READ = "guide-read"  # the name under which a kept guide page repeats ``record_read`` (core.response_cache)
+
+
 def counts(slugs):
     try:
         found = cache.get_many([KEY.format(slug) for slug in slugs])

@@ -13,7 +13,7 @@ from guides import feedback as reader_feedback
 from guides import prerender
 from guides import search as guide_search
 from guides.models import DERIVED_SEARCH_FIELDS, Feedback, Guide, Topic
-from core import parity
+from core import parity, response_cache
 from core.bilingual import FIELD_SUFFIX, current_language
 from core.preview import is_staff, preview_day, preview_moment
 
@@ -65,7 +65,7 @@ def guide_detail(request, slug):
     staff = is_staff(request)
     if not staff:  # without opening the session: a reader's page must not vary by cookie
         reads.record_read(guide.slug)
-    return render(request, "guides/guide_detail.html", {
+    response = render(request, "guides/guide_detail.html", {
         "guide": guide,
         "title": guide.localized("title", language),
         "summary": guide.localized("summary", language),
@@ -79,6 +79,8 @@ def guide_detail(request, slug):
         "change_notes": guide.public_change_notes(records=history),
         "translation_is_stale": parity.stale_for_reader(guide, Guide.TRANSLATED_FIELDS, language, history),
     })
+    response_cache.repeat_on_hit(response, reads.READ, guide.slug)  # a kept page is a read too
+    return response
 
 
 @require_GET

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.StripControlCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Kept pages are served from here: a hit needs no CSP, session, locale, CSRF, messages, htmx or revision work.
+    "core.response_cache.ResponseCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -133,6 +135,16 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole pages kept for anonymous readers (core/response_cache.py): for at most this many seconds, and only the
+# pages of these URL names. 0 turns the cache off.
+PORTAL_RESPONSE_CACHE_SECONDS = int(os.environ.get("PORTAL_RESPONSE_CACHE_SECONDS", "300"))
+PORTAL_RESPONSE_CACHE_VIEWS = frozenset({
+    "home", "sitemap", "robots",
+    "guides:index", "guides:detail", "guides:faq", "guides:faq_topic", "guides:search",
+    "calculators:index", "calculators:reimbursement", "calculators:deadline", "calculators:deadline_reminder",
+    "calculators:contribution", "regions:index", "regions:detail",
+})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
