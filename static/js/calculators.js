@@ -25,15 +25,26 @@
     if (summary) { summary.focus(); }
   }
 
+  // Leaving a field after typing sends the same answer once more (its "change" event), and the swap would
+  // wipe the "copied" status that a click on the button had just shown: it is shown again while the link
+  // on screen is still the one copied.
+  var copiedLink = null;
+
+  function showCopied(status) {
+    if (status) { status.textContent = status.dataset.copied || ""; }
+  }
+
   function setUp(root) {
+    var shown = document.querySelector("[data-share-link]");
+    if (copiedLink && shown && shown.value === copiedLink) { showCopied(document.querySelector("[data-copy-status]")); }
     root.querySelectorAll("[data-copy-link]").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         var field = root.querySelector("[data-share-link]") || document.querySelector("[data-share-link]");
-        var status = document.querySelector("[data-copy-status]");
         // The server's link holds every answer that applies and nothing else; the address bar may hold more.
         var url = field && field.value ? field.value : window.location.href;
-        var done = function () { if (status) { status.textContent = status.dataset.copied || ""; } };
+        // Looked up again when the copy is done: the answer may have been swapped in the meantime.
+        var done = function () { copiedLink = url; showCopied(document.querySelector("[data-copy-status]")); };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(url).then(done, function () { field.select(); document.execCommand("copy"); done(); });
         } else if (field) {
