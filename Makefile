@@ -24,11 +24,13 @@ endif
 	$(RUN_ENV) .venv/bin/python manage.py load_demo_content
 	$(RUN_ENV) .venv/bin/python manage.py serve_demo 127.0.0.1:$(PORT)
 
+# The two database passes run side by side (one per core; each prints its output when it ends), then the
+# cluster scenarios; the cluster's load figures are left to `make test-cluster`, which prints them.
 test:
 	scripts/bootstrap requirements-test.txt
 	scripts/ensure-chromium
-	$(MAKE) --no-print-directory test-sqlite test-postgres
-	scripts/test-cluster
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	scripts/test-cluster --no-figures
 
 test-sqlite:
 	@echo "== Test suite on SQLite"
