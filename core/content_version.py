@@ -11,6 +11,10 @@ again when the transaction commits (so that no other process keeps a copy it bui
 before the commit). Time-based changes (a ``publish_at`` moment passing) are not bumps: whatever is kept
 also records the next moment at which it stops being true (see ``calculators.rulebook``).
 
+Within one request the version is read once (``read_once``, around every request in the response-cache
+middleware): a change another process makes meanwhile shows from the next request, one made by this
+request at once.
+
 The version lives in the shared cache (Redis in production). When the cache cannot be reached the
 version is None, and callers must not keep anything: correct, only slower. A bump that cannot reach the
 cache is not lost: the process remembers it (``_pending``) and makes it before it reads the version again,
@@ -20,6 +24,8 @@ cache is back.
 
 import logging
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,10 +34,37 @@ KEY = "content-version"
 CONTENT_APPS = ("guides", "calculators")
 log = logging.getLogger(__name__)
 _pending = False  # a bump this process could not make yet
+# Within a request (``read_once``): the version as read at its first use. The rule book, tables and search
+# ask for it dozens of times a request, and with Redis each read would be a round trip.
+_this_request = ContextVar("content_version_this_request", default=None)
+
+
+@contextmanager
+def read_once():
+    """Read the version at most once in this block (one request); a bump made in it updates what it sees."""
+    token = _this_request.set({})
+    try:
+        yield
+    finally:
+        _this_request.reset(token)
+
+
+def _remember(version):
+    memo = _this_request.get()
+    if memo is not None:
+        memo["version"] = version
+    return version
 
 
 def current():
     """The version (a short string), or None when the shared cache is unavailable."""
+    memo = _this_request.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
+    return _remember(_read())
+
+
+def _read():
     if _pending:
         bump()
         if _pending:
@@ -58,18 +91,25 @@ def current_with(*keys):
             return None, {}
         version = found.pop(KEY, None)
         if version is not None:
-            return version, found
+            return _remember(version), found
     return current(), {}  # a new version: nothing kept under an old one may be used
 
 
 def bump():
     global _pending
+    version = uuid.uuid4().hex[:12]
     try:
-        cache.set(KEY, uuid.uuid4().hex[:12], timeout=None)
+        cache.set(KEY, version, timeout=None)
         # The resilient Redis cache drops a write it cannot make instead of raising: ask whether it could.
         _pending = not getattr(cache, "available", True)
     except Exception:  # noqa: BLE001
         _pending = True
+    memo = _this_request.get()
+    if memo is not None:
+        if _pending:
+            memo.pop("version", None)  # read again, through the retry of the pending bump
+        else:
+            memo["version"] = version
     if _pending:
         log.warning("Content version not bumped: the cache cannot be reached; retried on the next read")
 

@@ -174,6 +174,10 @@ class ResponseCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        with content_version.read_once():  # one read of the version for the whole request
+            return self.serve(request)
+
+    def serve(self, request):
         seconds = settings.PORTAL_RESPONSE_CACHE_SECONDS
         key = key_for(request) if seconds else None
         if key is None:

@@ -38,7 +38,8 @@ two), none for a miss, the other language's count or regions and calculators.
 - Before (SQL scans with INSTR or LIKE, a window count, the matching rows sorted with their
   snippets): SQLite "взнос" 14 -> 128 ms, "缴费" 15 -> 111 ms, a miss 9 -> 55 ms; PostgreSQL
   "взнос" 21 -> 43 ms, "缴费" 13 -> 50 ms, "缴费 北京" 16 -> 60 ms (wall). The pg_trgm indexes of
-  migration 0009 served only patterns of three characters or more, never "缴费".
+  migration 0009 served only patterns of three characters or more, never "缴费"; nothing uses them now,
+  and migration 0012 drops them.
 - After, SQLite (CPU ms, today -> 50x): "взнос" 8.9 -> 8.3 [12.9 -> 8.4], "взносов" 7.8 -> 9.2,
   "交费" 7.6 -> 7.4, "缴费" 6.5 -> 8.3, "缴费 北京" 7.8 -> 8.1, "异地就医备案" 4.8 -> 6.2,
   "разрешение на пребывание" 5.6 -> 7.2, "备案" in Russian (only the other language has it)
