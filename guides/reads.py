@@ -1,7 +1,9 @@
 """Which guides readers open most: a counter per guide in the shared cache, never a database write.
 
-``record_read`` is one cache increment per read, so it can be called for every page view (cached pages
-included). ``most_read`` ranks the published guides by their counters; guides nobody has read yet, or
+``record_read`` counts in this process and adds the count to the shared counter once per
+``FLUSH_EVERY`` reads or ``FLUSH_SECONDS`` (one increment for many reads: a kept guide page then costs no
+round trip of its own), so it can be called for every page view, cached pages included; a process that
+ends loses at most its last few reads. ``most_read`` ranks the published guides by their counters; guides nobody has read yet, or
 every guide when the counters are gone (a cache restart, an outage), follow in editorial order.
 Counters are never reset: they are a popularity hint for the empty search page, not statistics.
 
@@ -12,6 +14,9 @@ cache is down) nothing is kept and the guides come in editorial order.
 """
 
 import logging
+import threading
+import time
+from collections import Counter
 
 from django.core.cache import cache
 
@@ -21,25 +26,46 @@ from guides.models import Guide
 KEY = "guide-reads:{}"
 RANKING_KEY = "most-read:{version}:{n}"
 RANKING_SECONDS = 300
+FLUSH_EVERY = 20
+FLUSH_SECONDS = 10
 log = logging.getLogger(__name__)
+_unsent = Counter()
+_unsent_lock = threading.Lock()
+_last_flush = time.monotonic()
 
 
 def record_read(slug):
-    key = KEY.format(slug)
-    try:
+    with _unsent_lock:
+        _unsent[slug] += 1
+        due = _unsent.total() >= FLUSH_EVERY or time.monotonic() - _last_flush >= FLUSH_SECONDS
+    if due:
+        flush()
+
+
+def flush():
+    """Add this process's unsent reads to the shared counters."""
+    global _last_flush
+    with _unsent_lock:
+        unsent = dict(_unsent)
+        _unsent.clear()
+        _last_flush = time.monotonic()
+    for slug, reads in unsent.items():
+        key = KEY.format(slug)
         try:
-            cache.incr(key)
-        except ValueError:  # the first read since the cache was emptied
-            cache.add(key, 0, timeout=None)
-            cache.incr(key)
-    except Exception:  # noqa: BLE001 - a cache outage must never cost the reader their page
-        log.warning("Read of %s not counted: the cache cannot be reached", slug, exc_info=True)
+            try:
+                cache.incr(key, reads)
+            except ValueError:  # the first read since the cache was emptied
+                cache.add(key, 0, timeout=None)
+                cache.incr(key, reads)
+        except Exception:  # noqa: BLE001 - a cache outage must never cost the reader their page
+            log.warning("%s reads of %s not counted: the cache cannot be reached", reads, slug, exc_info=True)
 
 
 READ = "guide-read"  # the name under which a kept guide page repeats ``record_read`` (core.response_cache)
 
 
 def counts(slugs):
+    flush()
     try:
         found = cache.get_many([KEY.format(slug) for slug in slugs])
     except Exception:  # noqa: BLE001
