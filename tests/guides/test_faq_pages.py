@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from guides import embeds, faq_pages
+from guides import faq_pages
 from guides.models import FAQ, Topic
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +37,9 @@ def test_a_missing_translation_stores_the_other_languages_answer(make_faq):
     assert faq.answer_html_ru == faq.answer_html_zh
 
 
-def test_a_live_table_in_an_answer_is_drawn_when_shown_not_when_saved(client, make_faq, monkeypatch, settings):
+def test_a_live_table_in_an_answer_is_drawn_when_shown_not_when_saved(client, make_faq, settings, live_table):
     settings.PORTAL_RESPONSE_CACHE_SECONDS = 0  # the page cache would serve the second request as it was drawn
-    drawn = []
-
-    def table(params, language, as_of=None):
-        drawn.append(language)
-        return f'<table class="live">{params["region"]} {len(drawn)}</table>'
-
-    monkeypatch.setitem(embeds._renderers, "table:test-live", table)
+    drawn = live_table
     faq = make_faq(answer_zh="看下表：\n\n[[table:test-live region=hubei]]\n\n以当地通知为准。")
     assert drawn == [] and "PORTALLIVEBLOCK" in faq.answer_html_zh
     first = client.get("/zh-hans/faq/").content.decode()

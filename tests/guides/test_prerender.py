@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from guides import embeds, prerender, revisions
+from guides import prerender, revisions
 from guides.models import Guide
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +34,8 @@ def test_a_missing_translation_stores_the_other_languages_body(make_guide):
     assert guide.body_html_ru == guide.body_html_zh and guide.headings_ru == guide.headings_zh
 
 
-def test_a_live_table_in_a_guide_is_kept_as_a_marker_and_drawn_when_shown(client, make_guide, monkeypatch):
-    drawn = []
-
-    def table(params, language, as_of=None):
-        drawn.append(language)
-        return f'<table class="live">{params["region"]} {len(drawn)}</table>'
-
-    monkeypatch.setitem(embeds._renderers, "table:test-live", table)
+def test_a_live_table_in_a_guide_is_kept_as_a_marker_and_drawn_when_shown(client, make_guide, live_table):
+    drawn = live_table
     guide = make_guide(body_zh="## 表\n\n[[table:test-live region=hubei]]\n\n以当地通知为准。")
     assert drawn == [] and "PORTALLIVEBLOCK" in guide.body_html_zh
     page = client.get("/zh-hans/guides/how-to-pay/").content.decode()
