@@ -1,9 +1,14 @@
 """The questions page stays readable and cheap however many questions there are."""
 
+import datetime
 import re
+import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from guides import faq_pages
 from guides.models import FAQ, Topic
@@ -126,3 +131,22 @@ def test_topics_come_in_editorial_order(client, make_faq):
     make_faq("earlier", topic=other)
     html = client.get("/zh-hans/faq/").content.decode()
     assert html.index('id="q-earlier"') < html.index('id="q-later"')
+
+
+def test_the_overview_list_is_kept_and_a_new_question_shows_on_the_next_request(make_faq):
+    make_faq("first", question_ru="Первый вопрос?")
+    assert [t["total"] for t in faq_pages.overview("ru")] == [1]
+    with CaptureQueriesContext(connection) as kept:
+        faq_pages.overview("ru")
+    make_faq("second", question_ru="Второй вопрос?")
+    assert [t["total"] for t in faq_pages.overview("ru")] == [2]
+    assert not any("ROW_NUMBER" in q["sql"].upper() for q in kept.captured_queries)
+
+
+def test_a_question_scheduled_for_a_moment_is_on_the_overview_from_that_moment(make_faq):
+    make_faq("first")
+    moment = timezone.now() + datetime.timedelta(seconds=1)
+    make_faq("scheduled", question_ru="Запланированный вопрос?", publish_at=moment)
+    assert "Запланированный вопрос?" not in str(faq_pages.overview("ru"))
+    time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
+    assert [t["total"] for t in faq_pages.overview("ru")] == [2]
