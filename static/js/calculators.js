@@ -78,6 +78,25 @@
     var form = event.detail.elt.closest ? event.detail.elt.closest("[data-calculator-form]") : null;
     if (form) { event.detail.headers["X-Calculator-Form"] = formShape(form); }
   });
+  // Leaving a field after typing fires "change" for answers the "input" trigger has already sent: the same
+  // answers are not asked again (a submit always is), so nothing on screen is re-rendered for nothing.
+  var lastAsked = null;
+  function answersOf(form) { return new URLSearchParams(new FormData(form)).toString(); }
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("[data-calculator-form]");
+    if (form && document.querySelector("[data-share-link]")) { lastAsked = answersOf(form); }
+  });
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt.closest ? event.detail.elt.closest("[data-calculator-form]") : null;
+    if (!form) { return; }
+    var asked = answersOf(form);
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (asked === lastAsked && !(trigger && trigger.type === "submit")) { event.preventDefault(); return; }
+    lastAsked = asked;
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) { lastAsked = null; }  // failed or aborted: the next ask is sent again
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) { setUp(event.target); });
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
