@@ -4,6 +4,11 @@ Straight to an app server the client plays nginx's part: it says the request cam
 (X-Forwarded-Proto), and sends back the Secure cookies over that plain hop, as nginx does. A client
 can send from any address of the loopback range (127.0.0.2, 127.0.0.3, ...), so that nginx and the
 app servers see different visitors.
+
+Like a browser, a visitor sends an idempotent request (GET, HEAD) once more when a kept-alive connection
+is closed before any answer comes: nginx closes idle keep-alive connections when it reloads (the rolling
+restart reloads it to take each app server out of rotation), and a request sent at that instant meets
+a closed socket. Nothing else is retried: a refused connection, a timeout or an error status fails.
 """
 
 from html.parser import HTMLParser
@@ -11,6 +16,10 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+CLOSED_BEFORE_ANSWER = Retry(total=1, connect=0, read=1, status=0, other=0, redirect=0,
+                             allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False)
 
 
 class FromAddress(HTTPAdapter):
@@ -28,7 +37,7 @@ class Visitor(requests.Session):
         super().__init__()
         self.base_url = base_url.rstrip("/")
         self.verify = str(certificate) if certificate else True
-        adapter = FromAddress(source)
+        adapter = FromAddress(source, max_retries=CLOSED_BEFORE_ANSWER)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
         if behind_proxy:
