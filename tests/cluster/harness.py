@@ -64,7 +64,8 @@ def _interrupt(signum, frame):
 
 def run_scenarios(stack, state, pytest_args):
     env = {**stack.env, "PORTAL_CLUSTER_STATE": str(state), "DJANGO_SETTINGS_MODULE": "portal.settings"}
-    command = [PYTHON, "-m", "pytest", "-p", "no:django", "-m", "cluster", "-v", "tests/cluster", *pytest_args]
+    command = [PYTHON, "-m", "pytest", "-p", "no:django", "-m", "cluster", "-v", "tests/cluster",
+               "-W", "ignore:Unknown config option:pytest.PytestConfigWarning", *pytest_args]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         return process.wait()
