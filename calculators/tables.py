@@ -16,9 +16,8 @@ import contextlib
 import uuid
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
 from calculators import rules
@@ -92,18 +91,14 @@ def render_table(name, region=None, year=None, *, heading_level=3, at=None):
     """
     viewing = rules.viewing(at=at) if at is not None else contextlib.nullcontext()
     with viewing:
-        version = content_version.current()
-        if version is None:
-            return _drawn(name, region, year, heading_level)
         moment, valid_until = rules.current(), rules.book().valid_until
-        key = ":".join(str(part) for part in (
-            FRAGMENT, version, name, getattr(region, "slug", ""), year, heading_level, translation.get_language(),
+        name_of_fragment = ":".join(str(part) for part in (
+            FRAGMENT, name, getattr(region, "slug", ""), year, heading_level, translation.get_language(),
             moment.at and moment.at.isoformat(), moment.include_drafts, rules.today().isoformat(),
             valid_until and valid_until.isoformat()))
-        html = cache.get(key)
-        if html is None:
-            html = _drawn(name, region, year, heading_level, table_id=TABLE_ID)
-            cache.set(key, html, _lifetime(valid_until if moment.at is None else None))
+        html = content_version.kept(
+            name_of_fragment, lambda: _drawn(name, region, year, heading_level, table_id=TABLE_ID), MAX_LIFETIME,
+            until=lambda now: valid_until if moment.at is None else None)
     # Each table shown gets an id of its own, even when one page shows the same fragment twice.
     return mark_safe(html.replace(TABLE_ID, _table_id()))
 
@@ -115,12 +110,6 @@ MAX_LIFETIME = 24 * 3600
 
 def _table_id():
     return f"table-{uuid.uuid4().hex[:8]}"
-
-
-def _lifetime(valid_until):
-    if valid_until is None:
-        return MAX_LIFETIME
-    return max(1, min(MAX_LIFETIME, int((valid_until - timezone.now()).total_seconds())))
 
 
 def _drawn(name, region, year, heading_level, table_id=None):

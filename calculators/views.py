@@ -8,7 +8,6 @@ Staff may add ``as_of=YYYY-MM-DD`` to see the rules as they will be on that day
 (``core.preview``); everyone else's ``as_of`` is ignored.
 """
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -152,14 +151,10 @@ def region_index(request):
     Invalidation rule: any change to a region is a new content version, so a new key; without a content
     version the list is written for every request.
     """
-    version = content_version.current()
-    key = f"region-index:{version}:{get_language()}"
-    regions = cache.get(key) if version is not None else None
-    if regions is None:
-        regions = render_to_string("calculators/_region_list.html",
-                                   {"regions": region_links(Region.objects.select_related("parent"))})
-        if version is not None:
-            cache.set(key, regions, REGION_INDEX_LIFETIME)
+    regions = content_version.kept(
+        f"region-index:{get_language()}", lambda: render_to_string(
+            "calculators/_region_list.html", {"regions": region_links(Region.objects.select_related("parent"))}),
+        REGION_INDEX_LIFETIME)
     return render(request, "calculators/region_index.html", {"regions": regions})
 
 

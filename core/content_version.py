@@ -11,6 +11,9 @@ again when the transaction commits (so that no other process keeps a copy it bui
 before the commit). Time-based changes (a ``publish_at`` moment passing) are not bumps: whatever is kept
 also records the next moment at which it stops being true (see ``calculators.rulebook``).
 
+What is kept in the shared cache goes through ``kept``: one key per name and version, a lifetime, and
+optionally the moment it stops being true (``until``, such as the next scheduled publication).
+
 Within one request the version is read once (``read_once``, around every request in the response-cache
 middleware): a change another process makes meanwhile shows from the next request, one made by this
 request at once.
@@ -23,12 +26,14 @@ cache is back.
 """
 
 import logging
+import math
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 KEY = "content-version"
 CONTENT_APPS = ("guides", "calculators")
@@ -93,6 +98,29 @@ def current_with(*keys):
         if version is not None:
             return _remember(version), found
     return current(), {}  # a new version: nothing kept under an old one may be used
+
+
+def kept(name, build, seconds, until=None):
+    """``build()``, kept in the shared cache under ``name`` and the content version for ``seconds`` at most.
+
+    ``until(now)``, when given, says when the value stops being true although no content changed (the next
+    scheduled publication, ``core.workflow.first_scheduled_after``; None: never): past that moment it is
+    built again. Invalidation rule: a change to content is a new version, hence a new key; a scheduled moment
+    passing is ``until``; nothing outlives ``seconds``. Without a version (the cache down) nothing is kept.
+    """
+    version = current()
+    if version is None:
+        return build()
+    key = f"kept:{name}:{version}"
+    now = timezone.now()
+    entry = cache.get(key)
+    if entry is not None and (entry[1] is None or now < entry[1]):
+        return entry[0]
+    stale_at = until(now) if until else None  # asked before building: a moment passing meanwhile is not missed
+    value = build()
+    lifetime = seconds if stale_at is None else max(1, min(seconds, math.ceil((stale_at - now).total_seconds())))
+    cache.set(key, (value, stale_at), lifetime)
+    return value
 
 
 def bump():

@@ -43,7 +43,6 @@ import hashlib
 import math
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -53,7 +52,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from core import content_version, outage
 from core.dates import CHINA
 from core.preview import AS_OF
-from core.workflow import Publishable, Status
+from core.workflow import first_scheduled_after
 
 BROWSER_MAX_AGE = 60  # seconds a phone or a CDN may keep a page without asking
 STALE_WHILE_REVALIDATE = 300
@@ -109,16 +108,6 @@ def keeps(request, response):
         return False
     vary = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
     return vary <= KEYED_HEADERS
-
-
-def first_scheduled_after(at):
-    """The first ``publish_at`` after ``at`` of a published row of any Publishable model (one query); None."""
-    moments = [model._base_manager.filter(status=Status.PUBLISHED, publish_at__gt=at).order_by()
-               .values_list("publish_at", flat=True)
-               for model in apps.get_models() if issubclass(model, Publishable)]
-    if not moments:
-        return None
-    return moments[0].union(*moments[1:], all=True).order_by("publish_at").first()
 
 
 def next_moment(version, kept, at):

@@ -6,6 +6,7 @@ move that moment with ``as_of`` (see ``core.preview``). The admin side (forms, r
 stale edits) is in ``core.admin_workflow``.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
@@ -90,3 +91,15 @@ class Publishable(models.Model):
 
 def publish_permission(model):
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
+
+
+def first_scheduled_after(at):
+    """The first ``publish_at`` after ``at`` of a published row of any Publishable model (one query); None.
+
+    What was computed from the visible rows at ``at`` stays true until then (``content_version.kept``)."""
+    moments = [model._base_manager.filter(status=Status.PUBLISHED, publish_at__gt=at).order_by()
+               .values_list("publish_at", flat=True)
+               for model in apps.get_models() if issubclass(model, Publishable)]
+    if not moments:
+        return None
+    return moments[0].union(*moments[1:], all=True).order_by("publish_at").first()

@@ -17,25 +17,21 @@ its moment. Without the shared cache nothing is kept.
 
 from html import escape
 
-from django.core.cache import cache
-from django.db.models import Count, F, Min, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from guides import prerender
-from guides.models import FAQ, Topic
+from guides.models import FAQ, Topic, next_visible_moment
 from core import content_version
 from core.bilingual import FIELD_SUFFIX, HTML_LANG, other_language
-from core.workflow import Status
 
 SHOWN_PER_TOPIC = 5
 LISTED_PER_TOPIC = 15
 PER_PAGE = 10
 LIGHT = ("slug", "question_zh", "question_ru", "topic", "order")
-OVERVIEW_KEY = "faq-overview:{version}:{language}"
 OVERVIEW_SECONDS = 24 * 3600
 
 
@@ -98,20 +94,13 @@ def overview(language):
 def overview_rows(own, other):
     """(pk, slug, topic, question, other-language question, place in topic, topic total) of the questions
     the overview names, kept as the module docstring says."""
-    version, now = content_version.current(), timezone.now()
-    key = OVERVIEW_KEY.format(version=version, language=own)
-    kept = cache.get(key) if version else None
-    if kept is not None and (kept[1] is None or now < kept[1]):
-        return kept[0]
-    rows = list(FAQ.objects.published(now).annotate(
-        place=Window(RowNumber(), partition_by=[F("topic")], order_by=[F("order").asc(), F("slug").asc()]),
-        total=Window(Count("pk"), partition_by=[F("topic")]),
-    ).filter(place__lte=SHOWN_PER_TOPIC + LISTED_PER_TOPIC).values_list(
-        "pk", "slug", "topic_id", f"question_{own}", f"question_{other}", "place", "total"))
-    if version:
-        due = FAQ.objects.filter(status=Status.PUBLISHED, publish_at__gt=now).aggregate(next=Min("publish_at"))
-        cache.set(key, (rows, due["next"]), OVERVIEW_SECONDS)
-    return rows
+    def numbered():
+        return list(FAQ.objects.published().annotate(
+            place=Window(RowNumber(), partition_by=[F("topic")], order_by=[F("order").asc(), F("slug").asc()]),
+            total=Window(Count("pk"), partition_by=[F("topic")]),
+        ).filter(place__lte=SHOWN_PER_TOPIC + LISTED_PER_TOPIC).values_list(
+            "pk", "slug", "topic_id", f"question_{own}", f"question_{other}", "place", "total"))
+    return content_version.kept(f"faq-overview:{own}", numbered, OVERVIEW_SECONDS, until=next_visible_moment)
 
 
 def topic_page(slug, page, language):

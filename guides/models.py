@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,7 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from core.bilingual import BilingualMixin, LocalizedText, current_language, script_language
 from core.named import Named, SlugQuerySet
-from core.workflow import Publishable, PublishableQuerySet, Status
+from core.dates import CHINA
+from core.workflow import Publishable, PublishableQuerySet, Status, first_scheduled_after
 
 # Derived on save from the texts, so history (which records what editors wrote) leaves them out.
 DERIVED_SEARCH_FIELDS = ["search_title_zh", "search_title_ru", "snippet_zh", "snippet_ru"]
@@ -95,6 +97,17 @@ class Revisable(BilingualMixin, Publishable):
 
     def take_parts_from(self, revision):
         """Take over the rows that belong to a revision being applied."""
+
+
+def next_visible_moment(at):
+    """When what readers see of guides and questions next changes by itself (None: nothing is due): the first
+    scheduled publication, or midnight in China of the first day a guide dated in the future goes live."""
+    moments = [first_scheduled_after(at)]
+    day = Guide.objects.filter(status=Status.PUBLISHED, published_on__gt=timezone.localdate(at)) \
+        .aggregate(first=models.Min("published_on"))["first"]
+    if day is not None:
+        moments.append(datetime.datetime.combine(day, datetime.time.min, tzinfo=CHINA))
+    return min((moment for moment in moments if moment is not None), default=None)
 
 
 class GuideQuerySet(PublishableQuerySet):

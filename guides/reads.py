@@ -8,9 +8,9 @@ every guide when the counters are gone (a cache restart, an outage), follow in e
 Counters are never reset: they are a popularity hint for the empty search page, not statistics.
 
 The ranking itself reads every published guide's counter, which grows with the content, so it is kept
-in the cache for ``RANKING_SECONDS`` under the content version: a publish or withdrawal shows in the
-next ranking at once, a change in popularity within a few minutes. When the version is unknown (the
-cache is down) nothing is kept and the guides come in editorial order.
+in the cache for ``RANKING_SECONDS`` under the content version: a publish, a withdrawal or a scheduled
+guide going live shows in the next ranking at once, a change in popularity within a few minutes. When the
+version is unknown (the cache is down) nothing is kept and the guides come in editorial order.
 """
 
 import logging
@@ -21,10 +21,9 @@ from collections import Counter
 from django.core.cache import cache
 
 from core import content_version
-from guides.models import Guide
+from guides.models import Guide, next_visible_moment
 
 KEY = "guide-reads:{}"
-RANKING_KEY = "most-read:{version}:{n}"
 RANKING_SECONDS = 300
 FLUSH_EVERY = 20
 FLUSH_SECONDS = 10
@@ -75,18 +74,14 @@ def counts(slugs):
 
 
 def ranking(n):
-    """The ``n`` most-read published guides as (slug, id), kept for a few minutes per content version."""
-    version = content_version.current()
-    key = RANKING_KEY.format(version=version, n=n)
-    chosen = cache.get(key) if version else None
-    if chosen is None:
+    """The ``n`` most-read published guides as (slug, id), kept for a few minutes per content version (and
+    until the next scheduled publication)."""
+    def ranked():
         guides = list(Guide.objects.published().values_list("slug", "pk"))
         read = counts([slug for slug, _ in guides])
         position = {slug: i for i, (slug, _) in enumerate(guides)}
-        chosen = sorted(guides, key=lambda guide: (-read.get(guide[0], 0), position[guide[0]]))[:n]
-        if version:
-            cache.set(key, chosen, RANKING_SECONDS)
-    return chosen
+        return sorted(guides, key=lambda guide: (-read.get(guide[0], 0), position[guide[0]]))[:n]
+    return content_version.kept(f"most-read:{n}", ranked, RANKING_SECONDS, until=next_visible_moment)
 
 
 def most_read(n):

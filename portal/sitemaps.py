@@ -6,22 +6,16 @@ guide or question becomes visible by time (its ``publish_at`` or a guide's ``pub
 arriving) and after a day at most; without a content version it is built on every request.
 """
 
-import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.cache import cache
-from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from calculators.models import Region
 from core import content_version
-from core.dates import CHINA
-from core.workflow import Status
-from guides.models import FAQ, Guide, Topic
+from guides.models import FAQ, Guide, Topic, next_visible_moment
 
 
 class BilingualSitemap(Sitemap):
@@ -82,35 +76,20 @@ KEPT_HEADERS = ("Content-Type", "X-Robots-Tag", "Last-Modified")
 MAX_LIFETIME = 24 * 3600
 
 
-def next_visible_moment(now):
-    """When the next guide or question that is published but not yet visible becomes visible (None: none)."""
-    moments = [model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now)
-               .aggregate(first=Min("publish_at"))["first"] for model in (Guide, FAQ)]
-    day = Guide.objects.filter(status=Status.PUBLISHED, published_on__gt=timezone.localdate(now)) \
-        .aggregate(first=Min("published_on"))["first"]
-    if day is not None:
-        moments.append(datetime.datetime.combine(day, datetime.time.min, tzinfo=CHINA))
-    return min((moment for moment in moments if moment is not None), default=None)
-
-
 @require_GET
 def sitemap(request):
-    version = content_version.current()
-    key = f"sitemap:{version}:{request.scheme}:{request.get_host()}"
-    kept = cache.get(key) if version is not None else None
-    if kept is not None:
-        body, headers = kept
-        response = HttpResponse(body)
-        for name, value in headers.items():
-            response[name] = value
-        return response
-    now = timezone.now()
-    response = sitemap_view(request, sitemaps=SITEMAPS)
-    response.render()
-    if version is not None and response.status_code == 200:
-        moment = next_visible_moment(now)
-        lifetime = MAX_LIFETIME if moment is None else \
-            max(1, min(MAX_LIFETIME, int((moment - now).total_seconds())))
-        headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-        cache.set(key, (response.content, headers), lifetime)
+    """The sitemap, kept per content version, scheme and host until the next guide or question goes live."""
+    if request.GET:  # another page of it (never more than one today): drawn as asked, not kept
+        return sitemap_view(request, sitemaps=SITEMAPS)
+
+    def drawn():
+        response = sitemap_view(request, sitemaps=SITEMAPS)
+        response.render()
+        return response.content, {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+
+    body, headers = content_version.kept(f"sitemap:{request.scheme}:{request.get_host()}", drawn, MAX_LIFETIME,
+                                         until=next_visible_moment)
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
     return response

@@ -1,6 +1,9 @@
 """The content version: one read per request, a bump seen at once, another process's change on the next request."""
 
+import datetime
+
 from django.core.cache import cache
+from django.utils import timezone
 
 from core import content_version
 
@@ -34,3 +37,34 @@ def test_the_version_and_kept_entries_come_in_one_read_and_are_remembered():
         version, found = content_version.current_with("kept")
         cache.set(content_version.KEY, "elsewhere")
         assert found == {"kept": "page"} and content_version.current() == version
+
+
+def test_a_kept_value_is_built_once_per_version():
+    built = []
+    build = lambda: built.append(1) or len(built)  # noqa: E731
+    assert content_version.kept("answer", build, 60) == content_version.kept("answer", build, 60) == 1
+    content_version.bump()  # any change to content
+    assert content_version.kept("answer", build, 60) == 2
+
+
+def test_a_kept_value_is_built_again_once_its_moment_passes(monkeypatch):
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    moment = now + datetime.timedelta(minutes=5)
+    lifetimes = {}
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, value, timeout=None: lifetimes.update({key: timeout}) or
+                        real_set(key, value, timeout))
+    assert content_version.kept("answer", lambda: "before", 3600, until=lambda at: moment) == "before"
+    assert list(lifetimes.values()) == [300]  # the entry also ends at the moment, not after an hour
+    assert content_version.kept("answer", lambda: "after", 3600, until=lambda at: moment) == "before"
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert content_version.kept("answer", lambda: "after", 3600, until=lambda at: None) == "after"
+
+
+def test_without_the_shared_cache_nothing_is_kept(monkeypatch):
+    monkeypatch.setattr(content_version, "current", lambda: None)
+    built = []
+    for _ in range(2):
+        content_version.kept("answer", lambda: built.append(1), 60)
+    assert len(built) == 2

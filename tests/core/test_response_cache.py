@@ -335,15 +335,6 @@ def test_without_redis_pages_are_served_uncached(client, guide):
         assert client.get(LISHUI.replace("cost=50000", "cost=1")).status_code == 200
 
 
-def test_the_next_moment_is_one_query_on_this_database(rules, guide, django_assert_num_queries):
-    with django_assert_num_queries(1):
-        assert response_cache.first_scheduled_after(timezone.now()) is None
-    moment = timezone.now() + datetime.timedelta(days=2)
-    guide.publish_at = moment
-    guide.save()
-    assert response_cache.first_scheduled_after(timezone.now()) == moment
-
-
 def test_a_process_believes_no_page_kept_before_it_started(client, guide, monkeypatch):
     client.get(GUIDE)
     type(guide).objects.filter(pk=guide.pk).update(title_ru="Изменено, пока кэш был недоступен")  # a lost bump

@@ -1,5 +1,6 @@
 """No lost edit: a save is a conditional update on the version the editor opened, decided by the database."""
 
+import datetime
 import threading
 
 import pytest
@@ -7,11 +8,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from guides.admin import GuideAdmin
 from guides.models import Guide
-from core.workflow import MISSING_VERSION_MESSAGE, STALE_MESSAGE, StaleEdit
+from core.workflow import MISSING_VERSION_MESSAGE, STALE_MESSAGE, StaleEdit, first_scheduled_after
 from tests.guides.test_workflow import change_url, guide_form
 
 
@@ -103,3 +104,15 @@ def test_two_truly_concurrent_saves_exactly_one_wins(make_guide, monkeypatch):
         assert str(STALE_MESSAGE) in loser_page
     guide.refresh_from_db()
     assert (guide.title_zh, guide.version) == (winner, 2)
+
+
+@pytest.mark.django_db
+def test_the_first_scheduled_moment_of_every_kind_is_one_query(load_fixtures, make_guide, django_assert_num_queries):
+    load_fixtures("fixtures/rules.yaml")
+    guide = make_guide()
+    with django_assert_num_queries(1):
+        assert first_scheduled_after(timezone.now()) is None
+    moment = timezone.now() + datetime.timedelta(days=2)
+    guide.publish_at = moment
+    guide.save()
+    assert first_scheduled_after(timezone.now()) == moment

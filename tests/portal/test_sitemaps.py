@@ -44,7 +44,7 @@ def test_a_kept_sitemap_expires_when_a_scheduled_guide_becomes_visible(client, g
     monkeypatch.setattr(cache, "set", lambda key, value, timeout=None: kept.update({key: timeout}) or
                         real_set(key, value, timeout))
     assert "/ru/guides/later/" not in sitemap(client).content.decode()
-    assert [timeout for key, timeout in kept.items() if key.startswith("sitemap:")] == [300]
+    assert [timeout for key, timeout in kept.items() if key.startswith("kept:sitemap:")] == [300]
     cache.clear()  # what Redis does with the entry at that moment
     monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(minutes=5, seconds=1))
     assert "/ru/guides/later/" in sitemap(client).content.decode()
@@ -52,7 +52,7 @@ def test_a_kept_sitemap_expires_when_a_scheduled_guide_becomes_visible(client, g
 
 def test_a_guide_dated_tomorrow_makes_the_sitemap_expire_at_midnight_in_china(guide, make_guide):
     from core.dates import CHINA
-    from portal.sitemaps import next_visible_moment
+    from guides.models import next_visible_moment
 
     now = datetime.datetime(2026, 12, 2, 22, 0, tzinfo=CHINA)
     make_guide(slug="tomorrow", published_on=datetime.date(2026, 12, 3))

@@ -1,5 +1,6 @@
 """Error pages that never break, the health check, and the admin login throttle."""
 
+import datetime
 import json
 
 import pytest
@@ -86,3 +87,21 @@ def test_the_home_page_lists_each_topics_first_five_guides_and_links_the_rest(cl
 def test_the_home_page_has_no_more_link_when_every_guide_is_listed(client, make_guide):
     make_guide()
     assert "Все инструкции по этой теме" not in client.get("/ru/").content.decode()
+
+
+def test_a_guide_published_shows_on_the_home_page_at_the_next_request(client, make_guide):
+    make_guide()
+    client.get("/ru/")  # the list is kept now
+    make_guide("new-guide", title_ru="Новая инструкция")
+    assert "Новая инструкция" in client.get("/ru/").content.decode()
+
+
+def test_a_guide_scheduled_for_later_shows_on_the_home_page_at_its_moment(client, make_guide, monkeypatch):
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_guide()
+    make_guide("later", title_ru="Запланированная инструкция", publish_at=now + datetime.timedelta(minutes=5))
+    assert "Запланированная инструкция" not in client.get("/ru/").content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(minutes=5, seconds=1))
+    assert "Запланированная инструкция" in client.get("/ru/").content.decode()
