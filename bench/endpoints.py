@@ -17,7 +17,7 @@ CALCULATORS = {
 }
 REPRESENTATIONS = {
     "page": {},
-    "partial": {"HX-Request": "true"},
+    "partial": {"HX-Request": "true"},  # and the form shape header (form_shapes), as the script sends
     "json": {"Accept": "application/json"},
 }
 SAME = {"{cost}": "50000", "{date}": "2025-10-01", "{count}": "2", "{count2}": "1"}
@@ -47,6 +47,25 @@ def _day(number):
     import datetime
 
     return (datetime.date(2025, 1, 1) + datetime.timedelta(days=number % 600)).isoformat()
+
+
+FORM_SHAPE_HEADER = "X-Calculator-Form"  # calculators.views.FORM_SHAPE_HEADER
+
+
+def form_shapes(measured):
+    """{endpoint name: the form shape header} for each htmx partial: what the calculators' script sends with
+    every request (the questions the page shows), so that the server sends the form again only when they
+    change. Needs Django set up (bench.inprocess)."""
+    from django.http import QueryDict
+
+    from calculators import answers
+
+    shapes = {}
+    for endpoint in measured:
+        if endpoint.representation == "partial":
+            form, _answer = answers.ask(endpoint.calculator, QueryDict(endpoint.filled().split("?", 1)[1]))
+            shapes[endpoint.name] = form.shape_signature()
+    return shapes
 
 
 def endpoints(guide_path):

@@ -21,11 +21,21 @@ import time
 import django
 
 
+TRIVIAL = "/ru/bench/trivial/"
+
+
+def timed(client, path, headers):
+    started = time.perf_counter()
+    client.get(path, **headers)
+    return (time.perf_counter() - started) * 1000
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--guide", required=True)
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--grow", type=int, default=1)
+    parser.add_argument("--shapes", action="store_true", help="print only the form shape headers (JSON)")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     django.setup()
@@ -35,15 +45,23 @@ def main():
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from bench.endpoints import endpoints
+    from bench.endpoints import FORM_SHAPE_HEADER, endpoints, form_shapes
     from bench.growth import grow
 
     if args.grow > 1:
         grow(args.grow)
+    measured = endpoints(args.guide)
+    shapes = form_shapes(measured)  # after growing: with 50x regions the region list is longer
+    if args.shapes:
+        print(json.dumps(shapes))
+        return
+    for endpoint in measured:
+        if endpoint.name in shapes:
+            endpoint.headers = {**endpoint.headers, FORM_SHAPE_HEADER: shapes[endpoint.name]}
     cache.clear()  # this benchmark's own Redis database: the first request of each page starts cold
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     results = {}
-    for number, endpoint in enumerate(endpoints(args.guide)):
+    for number, endpoint in enumerate(measured):
         headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in endpoint.headers.items()}
         first = endpoint.filled(number * 10000 + 5) if endpoint.fresh else endpoint.filled()
         with override_settings(PORTAL_RESPONSE_CACHE_SECONDS=0):
@@ -56,17 +74,18 @@ def main():
                 response = client.get(first, **headers)
             assert response.status_code == 200, (endpoint.name, response.status_code)
             queries.append(len(captured))
-        times = []
-        # Asked before: rendered afresh each time (the cache off); fresh: a new link on each iteration.
+        times, trivial_times = [], []
+        # Asked before: rendered afresh each time (the cache off); fresh: a new link on each iteration. Each
+        # request is paired with one of the trivial view just before it, so that the ratio compares the two
+        # under the same load of the machine (a busy second slows both, not one).
         rendering = contextlib.nullcontext() if endpoint.fresh else override_settings(PORTAL_RESPONSE_CACHE_SECONDS=0)
         with rendering:
             for iteration in range(args.iterations):
                 path = endpoint.filled(number * 10000 + iteration + 7) if endpoint.fresh else endpoint.filled()
-                started = time.perf_counter()
-                client.get(path, **headers)
-                times.append((time.perf_counter() - started) * 1000)
-        results[endpoint.name] = {"ms": statistics.median(times), "queries_first": queries[0],
-                                  "queries_again": queries[2]}
+                trivial_times.append(timed(client, TRIVIAL, {}))
+                times.append(timed(client, path, headers))
+        results[endpoint.name] = {"ms": statistics.median(times), "trivial_ms": statistics.median(trivial_times),
+                                  "queries_first": queries[0], "queries_again": queries[2]}
     print(json.dumps(results))
 
 
