@@ -93,6 +93,18 @@ def test_the_real_redis_is_used_when_it_runs(redis_up):
     cache.ping()
 
 
+def test_one_redis_client_serves_every_call_of_a_process(redis_up, monkeypatch):
+    import redis
+
+    made = []
+    real_init = redis.Redis.__init__
+    monkeypatch.setattr(redis.Redis, "__init__", lambda self, *a, **k: made.append(1) or real_init(self, *a, **k))
+    for number in range(5):
+        cache.set(f"probe-{number}", number, 30)
+        assert cache.get(f"probe-{number}") == number
+    assert len(made) <= 1  # Django's own client made one for each of the ten calls
+
+
 @pytest.mark.django_db
 def test_the_flood_limit_is_shared_by_every_app_server_through_redis(redis_up, rf):
     """Two cache clients stand for two app servers: five posts through one, the sixth through the other."""
