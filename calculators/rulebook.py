@@ -94,6 +94,15 @@ class RuleBook:
             self.chains[region.slug] = chain
         return self.chains[region.slug]
 
+    def children(self, region):
+        """The regions right under ``region``, in editorial order (no query; grouped once per book)."""
+        if "children" not in self.memo:
+            grouped = defaultdict(list)
+            for node in self.regions.values():
+                grouped[node.parent_id].append(node)
+            self.memo["children"] = grouped
+        return self.memo["children"].get(region.pk, [])
+
     def of(self, kind, region):
         return self.rows[kind].get(region.pk, [])
 

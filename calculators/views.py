@@ -172,7 +172,7 @@ def region_detail(request, slug):
             raise Http404 from None
         book = rules.book()
         chain = book.chain(region)[1:]
-        children = [node for node in book.regions.values() if node.parent_id == region.pk]
+        children = book.children(region)
     sections = [(name, tables.render_table(name, region, heading_level=2, at=moment))
                 for name in tables.TABLES]
     response = render(request, "calculators/region_detail.html", {

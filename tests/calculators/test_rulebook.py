@@ -92,3 +92,12 @@ def test_drafts_win_over_the_published_row_in_a_drafts_book():
         assert individual() == Decimal("450")
     assert [r.status for r in rulebook.winners([row, ContributionStandard.objects.get(
         region__slug="national", coverage_year=2026, group__slug="ordinary", status="published")])] == ["draft"]
+
+
+def test_a_regions_children_come_from_the_book_in_editorial_order():
+    book = rules.book()
+    assert [region.slug for region in book.children(book.regions["zhejiang"])] == ["zhejiang-jinhua", "zhejiang-lishui"]
+    assert book.children(book.regions["zhejiang-lishui"]) == []
+    with CaptureQueriesContext(connection) as queries:
+        assert book.children(book.regions["national"])
+    assert len(queries) == 0
