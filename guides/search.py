@@ -56,13 +56,11 @@ two), none for a miss, the other language's count or regions and calculators.
 """
 
 import bisect
-import datetime
 import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -72,12 +70,11 @@ from django.utils.translation import override
 
 from guides import search_text
 from guides.faq_pages import answer_url
-from guides.models import FAQ, Guide, Synonym
+from guides.models import FAQ, Guide, Synonym, next_visible_moment
 from guides.rendering import plain_text
 from guides.search_text import CONTROL, Located, index_text, normalize, pattern, tokens
 from core import content_version
 from core.bilingual import FIELD_SUFFIX, LocalizedText
-from core.workflow import Status
 
 CJK_RUN = re.compile(f"[{search_text.CJK}]+")
 MAX_QUERY_LENGTH = 100
@@ -569,19 +566,7 @@ def _read_published():
             for n, language in enumerate(FIELD_SUFFIX):
                 forms[language].append((texts[2 * n], texts[2 * n + 1]))
         shelves[name] = Shelf(rows, forms)
-    return Published(shelves, _next_appearance(at))
-
-
-def _next_appearance(at):
-    """When a published page not yet shown at ``at`` appears (its ``publish_at``, a guide's ``published_on``)."""
-    waiting = Q(status=Status.PUBLISHED, revision_of__isnull=True)
-    moments = [model.objects.filter(waiting, publish_at__gt=at).aggregate(first=Min("publish_at"))["first"]
-               for model in (Guide, FAQ)]
-    day = Guide.objects.filter(waiting, published_on__gt=timezone.localdate(at)).aggregate(
-        first=Min("published_on"))["first"]
-    if day is not None:
-        moments.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)))
-    return min((moment for moment in moments if moment is not None), default=None)
+    return Published(shelves, next_visible_moment(at))
 
 
 published = _Kept(_read_published)
