@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from bench.endpoints import FORM_SHAPE_HEADER, endpoints
-from deploy.stack import PYTHON, ROOT, Stack, manage
+from deploy.stack import PYTHON, ROOT, Stack, manage, stop_cleanly_on_signals
 
 LUA = Path(__file__).with_name("fresh.lua")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # the production settings expect HTTPS from a proxy
@@ -29,13 +29,14 @@ PROXY_HEADERS = {"X-Forwarded-Proto": "https"}  # the production settings expect
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=int, default=3, help="per endpoint and round")
-    parser.add_argument("--iterations", type=int, default=60,
+    parser.add_argument("--iterations", type=int, default=100,
                         help="in-process requests per endpoint, with today's content and with 50x")
     parser.add_argument("--redis-db", type=int, default=12)
     args = parser.parse_args(argv)
 
+    stop_cleanly_on_signals()  # a bench stopped midway still drops its database
     stack = Stack("bench", app_servers=1, redis_db=args.redis_db, nginx=False, extra_env={
         "DJANGO_SETTINGS_MODULE": "bench.settings", "WEB_CONCURRENCY": "4", "GUNICORN_THREADS": "1",
     })
@@ -169,14 +170,11 @@ def page_weight(server, guide):
 
 
 def in_process_ratio(run, name):
-    """The endpoint's in-process time against the trivial view's, timed in alternation with it."""
-    return run[name]["ms"] / run[name]["trivial_ms"]
+    return run[name]["ms"] / run["trivial view"]["ms"]
 
 
 def growth_ratio(today, grown, name):
-    """What a page costs with 50x content against today, each against the trivial view of its own run (the
-    two runs are minutes apart: the machine may be busier in one)."""
-    return in_process_ratio(grown, name) / in_process_ratio(today, name)
+    return grown[name]["ms"] / today[name]["ms"]
 
 
 def report(measured, throughput, today, grown, weight):
@@ -202,8 +200,8 @@ def report(measured, throughput, today, grown, weight):
         print(f"   {path:<60} first {size:>7}  repeat {again:>6}  ({encoding})")
     print("Notes: 'fresh' = a link never asked before on every request (wrk: bench/fresh.lua; in-process: a new")
     print("query value per iteration). 'ms in-proc' is always a fresh render: pages asked before are timed with")
-    print("the whole-response cache off; each request alternates with one of the trivial view, and 'x trivial'")
-    print("and 'x today' compare with the trivial view timed alongside (a busy moment slows both alike).")
+    print("the whole-response cache off; the trivial view is timed in a batch before every endpoint, and its")
+    print("figure is the median over all of them.")
     print("wrk's req/s is what the cache serves. 'queries' = a render of a link")
     print("never asked (after a first request of the content version built the rule book, tables and search")
     print("index), 'again' = the same link asked again. '50x' = 49 copies of every guide, FAQ and")

@@ -34,6 +34,17 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MIME_TYPES = "/etc/nginx/mime.types"
 
 
+def stop_cleanly_on_signals():
+    """Ctrl-C, SIGTERM and SIGHUP become KeyboardInterrupt, so the ``finally`` that closes a Stack runs. SIGINT
+    too, explicitly: a program started in the background by a shell inherits SIGINT ignored."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def free_port(taken=()):
     """A loopback port in PORTS that nothing listens on now."""
     for port in secrets.SystemRandom().sample(list(PORTS), len(PORTS)):

@@ -11,12 +11,11 @@ SIGTERM. The exit status is the scenarios'.
 import argparse
 import json
 import re
-import signal
 import subprocess
 import sys
 import time
 
-from deploy.stack import PYTHON, ROOT, Stack, manage
+from deploy.stack import PYTHON, ROOT, Stack, manage, stop_cleanly_on_signals
 
 CALCULATOR_ANSWER = ("/ru/calculators/reimbursement/?region=zhejiang-lishui&visit=inpatient&level=level3"
                      "&cost=50000&date=2025-06-01")
@@ -30,10 +29,7 @@ def main(argv=None):
     parser.add_argument("pytest_args", nargs="*", help="passed to pytest, e.g. -k failover")
     args = parser.parse_args(argv)
 
-    # Stop cleanly on Ctrl-C, SIGTERM and SIGHUP: the finally blocks stop what was started. SIGINT too, explicitly:
-    # a harness started in the background by a shell inherits SIGINT ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _interrupt)
+    stop_cleanly_on_signals()
 
     started = time.monotonic()
     status = 1
@@ -56,10 +52,6 @@ def main(argv=None):
         print(f"== Cluster stopped, database {stack.database.name} dropped "
               f"({time.monotonic() - started:.0f} s in all)", flush=True)
     return status
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
 
 
 def run_scenarios(stack, state, pytest_args):
