@@ -119,3 +119,29 @@ def test_errors_are_summarised_on_top_and_the_page_stays_accessible(demo_site, b
     assert page.evaluate("location.hash") == "#id_year"
     assert no_violations(page) == []
     context.close()
+
+
+def test_the_qr_code_never_holds_up_the_first_paint(demo_site, page):
+    """The code is an image of its own URL, asked for only when it scrolls into view: a reader on a slow
+    network sees the answer painted while the code has not arrived (here it never does)."""
+    held = []
+    page.route("**/calculators/qr.svg*", lambda route: held.append(route))  # never answered
+    page.goto(demo_site.url + "/ru/calculators/reimbursement/?region=zhejiang-lishui&visit=inpatient&level=level3"
+              "&cost=50000", wait_until="commit")
+    expect(page.locator("#answer-title")).to_contain_text("34 300,00")
+    painted = []
+    for _ in range(50):
+        painted = page.evaluate("performance.getEntriesByType('paint').map((entry) => entry.name)")
+        if "first-contentful-paint" in painted:
+            break
+        page.wait_for_timeout(100)
+    assert "first-contentful-paint" in painted
+    page.locator("img.qr-code").scroll_into_view_if_needed()
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the code is asked for once it is in view"
+    assert page.evaluate("document.querySelector('img.qr-code').naturalWidth") == 0  # still not there
+    for route in held:
+        route.abort()
