@@ -43,7 +43,7 @@ def guide_index(request):
         topics.setdefault(guide.topic.pk, (guide.topic, []))[1].append(guide)
     return render(request, "guides/guide_index.html", {
         "topics": list(topics.values()), "topic": topic, "page": number, "pages": paginator.num_pages,
-        "page_numbers": paginator.page_range,
+        "page_numbers": pager_numbers(number, paginator.num_pages),
     })
 
 
@@ -94,8 +94,16 @@ def faq_topic(request, slug):
     topic, entries, total, pages = faq_pages.topic_page(slug, page, current_language())
     return render(request, "guides/faq_topic.html", {
         "topic": topic, "entries": entries, "total": total, "page": page, "pages": pages,
-        "page_numbers": range(1, pages + 1),
+        "page_numbers": pager_numbers(page, pages),
     })
+
+
+def pager_numbers(page, pages):
+    """The numbers a pager shows: the first and last pages and two either side of this one, with None for
+    each gap. The same length however long the list: it fits a phone, and its cost does not grow with the
+    content."""
+    numbers = Paginator(range(pages), 1).get_elided_page_range(page, on_each_side=2, on_ends=1)
+    return [number if isinstance(number, int) else None for number in numbers]
 
 
 def positive_int(text):
@@ -126,7 +134,7 @@ def search(request):
         other, url = guide_search.other_language_link(query, language)
         context.update(other_language=other, other_url=url, other_count=guide_search.total_in(query, other))
     if group and found.groups:
-        context["page_numbers"] = range(1, found.groups[0].pages + 1)
+        context["page_numbers"] = pager_numbers(page, found.groups[0].pages)
         context["first_number"] = (page - 1) * guide_search.PER_PAGE + 1
     return render(request, "guides/search.html", context)
 

@@ -171,6 +171,14 @@ def test_the_guide_index_shows_thirty_guides_a_page_with_a_pager(client, make_gu
     assert client.get("/ru/guides/", {"page": "x"}).status_code == 404
 
 
+def test_a_pager_shows_the_ends_and_the_neighbours_however_many_pages_there_are():
+    from guides.views import pager_numbers
+
+    assert pager_numbers(1, 3) == [1, 2, 3]
+    assert pager_numbers(10, 40) == [1, None, 8, 9, 10, 11, 12, None, 40]
+    assert len(pager_numbers(1, 400)) == len(pager_numbers(1, 40))
+
+
 def test_the_guide_index_shows_one_topics_guides(client, make_guide, topic):
     from guides.models import Topic
 
