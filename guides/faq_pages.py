@@ -108,10 +108,11 @@ def topic_page(slug, page, language):
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None or page < 1:
         raise Http404
-    start = (page - 1) * PER_PAGE
-    rows = list(with_answers(FAQ.objects.published().filter(topic=topic), language)
-                .annotate(total=Window(Count("pk")))[start:start + PER_PAGE])
-    if not rows:
+    questions = FAQ.objects.published().filter(topic=topic)
+    # Counted on its own: a window count over the wide rows (answers in both languages) read every one of
+    # the topic's questions, 2.5x today's cost at 50x.
+    total, start = questions.count(), (page - 1) * PER_PAGE
+    if start >= total:
         raise Http404
-    total = rows[0].total
+    rows = with_answers(questions, language)[start:start + PER_PAGE]
     return topic, [entry(faq, language) for faq in rows], total, -(-total // PER_PAGE)
