@@ -3,8 +3,9 @@
 ``record_read`` counts in this process and adds the count to the shared counter once per
 ``FLUSH_EVERY`` reads or ``FLUSH_SECONDS`` (one increment for many reads: a kept guide page then costs no
 round trip of its own), so it can be called for every page view, cached pages included; a process that
-ends loses at most its last few reads. ``most_read`` ranks the published guides by their counters; guides nobody has read yet, or
-every guide when the counters are gone (a cache restart, an outage), follow in editorial order.
+ends loses at most its last few reads. ``most_read`` ranks the published guides by their counters;
+guides nobody has read yet, or every guide when the counters are gone (a cache restart, an outage),
+follow in editorial order.
 Counters are never reset: they are a popularity hint for the empty search page, not statistics.
 
 The ranking itself reads every published guide's counter, which grows with the content, so it is kept

@@ -6,7 +6,6 @@ guide or question becomes visible by time (its ``publish_at`` or a guide's ``pub
 arriving) and after a day at most; without a content version it is built on every request.
 """
 
-
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.http import HttpResponse
