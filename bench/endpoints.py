@@ -79,7 +79,8 @@ def endpoints(guide_path):
         Endpoint("search", SEARCH),
         Endpoint("region page", "/ru/regions/zhejiang/"),
         Endpoint("region index", "/ru/regions/"),
-        Endpoint("sitemap", "/sitemap.xml"),
+        Endpoint("sitemap index", "/sitemap.xml"),
+        Endpoint("sitemap of guides", "/sitemap-guides.xml"),
     ]
     calculators = [
         Endpoint(f"{name} {representation}{', fresh' if fresh else ''}", path, headers, fresh, name, representation)

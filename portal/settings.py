@@ -140,7 +140,7 @@ else:
 # pages of these URL names. 0 turns the cache off.
 PORTAL_RESPONSE_CACHE_SECONDS = int(os.environ.get("PORTAL_RESPONSE_CACHE_SECONDS", "300"))
 PORTAL_RESPONSE_CACHE_VIEWS = frozenset({
-    "home", "sitemap", "robots",
+    "home", "sitemap", "sitemap-section", "robots",
     "guides:index", "guides:detail", "guides:faq", "guides:faq_topic", "guides:search",
     "calculators:index", "calculators:reimbursement", "calculators:deadline", "calculators:deadline_reminder",
     "calculators:contribution", "regions:index", "regions:detail",

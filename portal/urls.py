@@ -5,10 +5,11 @@ from django.urls import include, path
 from calculators.urls import region_patterns
 from portal import views
 from portal.admin_parity import parity_view
-from portal.sitemaps import sitemap
+from portal.sitemaps import sitemap_index, sitemap_section
 
 urlpatterns = [
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -30,7 +30,7 @@ def test_with_redis_unreachable_every_page_serves_and_nothing_fails(cluster, vis
 
     for reader in readers:
         for path in ["/ru/", "/zh-hans/", guide, "/ru/faq/", "/ru/search/?q=взнос", "/ru/calculators/", CALCULATOR,
-                     "/ru/regions/", "/sitemap.xml", "/robots.txt"]:
+                     "/ru/regions/", "/sitemap.xml", "/sitemap-guides.xml", "/robots.txt"]:
             assert reader.get(path).status_code == 200, (reader.base_url, path)
         assert reader.get(CALCULATOR, headers={"HX-Request": "true"}).status_code == 200
         assert reader.get(CALCULATOR, headers={"Accept": "application/json"}).json()["fund_pays"] == "34300.00"

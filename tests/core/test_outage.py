@@ -20,7 +20,7 @@ MESSAGE = "The site is briefly unavailable for maintenance or a fault. Please tr
 PAGES = [
     "/zh-hans/", "/ru/", "/ru/guides/", "/zh-hans/guides/how-to-pay/", "/ru/faq/", "/ru/search/?q=взнос",
     "/zh-hans/calculators/reimbursement/?region=beijing&cost=1000", "/ru/calculators/deadline/?region=hubei&year=2025",
-    "/ru/regions/", "/zh-hans/regions/beijing/", "/sitemap.xml",
+    "/ru/regions/", "/zh-hans/regions/beijing/", "/sitemap.xml", "/sitemap-guides.xml",
 ]
 
 

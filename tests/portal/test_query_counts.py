@@ -34,7 +34,7 @@ PAGES = [
     *[(path, headers) for path in SHARED.values() for headers in REPRESENTATIONS.values()],
     ("/ru/calculators/deadline/reminder.ics?region=hubei&status=new", {}),
     ("/ru/calculators/qr.svg?link=" + quote(SHARED["contribution"], safe=""), {}),
-    ("/sitemap.xml", {}), ("/robots.txt", {}),
+    ("/sitemap.xml", {}), ("/sitemap-guides.xml", {}), ("/sitemap-regions.xml", {}), ("/robots.txt", {}),
 ]
 
 

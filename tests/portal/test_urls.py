@@ -15,7 +15,7 @@ PAGES = ["", "guides/", "guides/how-to-pay-online/", "guides/no-such-guide/", "f
          "calculators/contribution/", "regions/", "regions/zhejiang-lishui/", "regions/nowhere/", "feedback/",
          "admin/login/", "no-such-page/"]
 URLS = [f"/{language}/{page}" for language in ("zh-hans", "ru") for page in PAGES] + [
-    "/", "/sitemap.xml", "/robots.txt", "/healthz", "/static/css/site.css", "/nope"]
+    "/", "/sitemap.xml", "/sitemap-guides.xml", "/robots.txt", "/healthz", "/static/css/site.css", "/nope"]
 # Real parameter names and values as well as junk, so that generated requests reach past the first validation.
 NAMES = ["q", "region", "year", "scheme", "status", "tier", "visit", "level", "cost", "paid_this_year", "date",
          "group", "signed", "mountain", "paid_on", "gap_years", "repaid_years", "birth_date", "ordinary",
