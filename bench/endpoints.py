@@ -49,22 +49,20 @@ def _day(number):
     return (datetime.date(2025, 1, 1) + datetime.timedelta(days=number % 600)).isoformat()
 
 
-FORM_SHAPE_HEADER = "X-Calculator-Form"  # calculators.views.FORM_SHAPE_HEADER
-
-
 def form_shapes(measured):
-    """{endpoint name: the form shape header} for each htmx partial: what the calculators' script sends with
-    every request (the questions the page shows), so that the server sends the form again only when they
+    """{endpoint name: {header: value}} for each htmx partial: the form shape header the calculators' script sends
+    with every request (the questions the page shows), so that the server sends the form again only when they
     change. Needs Django set up (bench.inprocess)."""
     from django.http import QueryDict
 
     from calculators import answers
+    from calculators.views import FORM_SHAPE_HEADER
 
     shapes = {}
     for endpoint in measured:
         if endpoint.representation == "partial":
             form, _answer = answers.ask(endpoint.calculator, QueryDict(endpoint.filled().split("?", 1)[1]))
-            shapes[endpoint.name] = form.shape_signature()
+            shapes[endpoint.name] = {FORM_SHAPE_HEADER: form.shape_signature()}
     return shapes
 
 

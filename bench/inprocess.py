@@ -45,7 +45,7 @@ def main():
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    from bench.endpoints import FORM_SHAPE_HEADER, endpoints, form_shapes
+    from bench.endpoints import endpoints, form_shapes
     from bench.growth import grow
 
     if args.grow > 1:
@@ -60,7 +60,7 @@ def main():
         return
     for endpoint in measured:
         if endpoint.name in shapes:
-            endpoint.headers = {**endpoint.headers, FORM_SHAPE_HEADER: shapes[endpoint.name]}
+            endpoint.headers = {**endpoint.headers, **shapes[endpoint.name]}
     cache.clear()  # this benchmark's own Redis database: the first request of each page starts cold
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
     results, trivial = {}, []

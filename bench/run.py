@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.endpoints import FORM_SHAPE_HEADER, endpoints
+from bench.endpoints import endpoints
 from deploy.stack import PYTHON, ROOT, Stack, manage, stop_cleanly_on_signals
 
 LUA = Path(__file__).with_name("fresh.lua")
@@ -50,7 +50,7 @@ def main(argv=None):
         shapes = form_shapes(stack, guide)
         for endpoint in measured:
             if endpoint.name in shapes:
-                endpoint.headers = {**endpoint.headers, FORM_SHAPE_HEADER: shapes[endpoint.name]}
+                endpoint.headers = {**endpoint.headers, **shapes[endpoint.name]}
         print(f"== wrk: {len(measured)} endpoints x {args.rounds} rounds x {args.seconds} s (16 connections)",
               flush=True)
         throughput = interleaved(server.url, measured, args.rounds, args.seconds)
