@@ -19,7 +19,6 @@
 import contextlib
 import contextvars
 import datetime
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -137,31 +136,18 @@ def next_publication(at):
     return min((moment for moment in moments if moment is not None), default=None)
 
 
-_kept = {}
-_lock = threading.Lock()
+_books = content_version.InProcess(max_values=MAX_KEPT)
 
 
 def book_for(moment):
-    """The book for a ``RulesMoment``, from memory when still true."""
-    version = content_version.current()
+    """The book for a ``RulesMoment``, from memory while still true."""
     at = moment.when()
-    if version is None:
-        return read(at, moment.include_drafts)
-    key = (version, moment.at, moment.include_drafts)
-    kept = _kept.get(key)
-    if kept is not None and (moment.at is not None or kept.valid_until is None or at < kept.valid_until):
-        return kept
-    fresh = read(at, moment.include_drafts)
-    with _lock:
-        if len(_kept) >= MAX_KEPT:
-            _kept.clear()
-        _kept[key] = fresh
-    return fresh
+    return _books.get(lambda: read(at, moment.include_drafts), key=(moment.at, moment.include_drafts), at=at)
 
 
 def forget():
     """Drop every kept book (tests; a deploy's first request reads afresh anyway)."""
-    _kept.clear()
+    _books.forget()
 
 
 # ---------------------------------------------------------------------------

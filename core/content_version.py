@@ -12,7 +12,8 @@ before the commit). Time-based changes (a ``publish_at`` moment passing) are not
 also records the next moment at which it stops being true (see ``calculators.rulebook``).
 
 What is kept in the shared cache goes through ``kept``: one key per name and version, a lifetime, and
-optionally the moment it stops being true (``until``, such as the next scheduled publication).
+optionally the moment it stops being true (``until``, such as the next scheduled publication). What each
+process keeps in memory (the rule book, the search index) goes through ``InProcess``.
 
 Within one request the version is read once (``read_once``, around every request in the response-cache
 middleware): a change another process makes meanwhile shows from the next request, one made by this
@@ -27,6 +28,7 @@ cache is back.
 
 import logging
 import math
+import threading
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,6 +123,42 @@ def kept(name, build, seconds, until=None):
     lifetime = seconds if stale_at is None else max(1, min(seconds, math.ceil((stale_at - now).total_seconds())))
     cache.set(key, (value, stale_at), lifetime)
     return value
+
+
+class InProcess:
+    """Values built once per content version in this process: what every request reads and none changes.
+
+    Invalidation rule: a new content version drops every value built under the old one; a value with a
+    ``valid_until`` moment (the next scheduled publication) is built again once the moment it is read for
+    (``at``, default now) has reached it; past ``max_values`` keys (a preview at another moment is another
+    key) all are dropped. Without a version (the cache down) nothing is kept.
+    """
+
+    def __init__(self, max_values=16):
+        self.max_values = max_values
+        self._lock = threading.Lock()
+        self._kept = (None, {})  # (version, {key: value}), replaced whole: a reader never sees half a change
+
+    def get(self, build, key=None, at=None):
+        version = current()
+        if version is None:
+            return build()
+        kept_version, values = self._kept
+        value = values.get(key) if kept_version == version else None
+        until = getattr(value, "valid_until", None)
+        if value is not None and (until is None or (at or timezone.now()) < until):
+            return value
+        value = build()
+        with self._lock:
+            kept_version, values = self._kept
+            if kept_version != version or len(values) >= self.max_values:
+                values = {}
+            self._kept = (version, {**values, key: value})
+        return value
+
+    def forget(self):
+        with self._lock:
+            self._kept = (None, {})
 
 
 def bump():

@@ -57,7 +57,6 @@ two), none for a miss, the other language's count or regions and calculators.
 
 import bisect
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -138,29 +137,6 @@ _sources = {}
 def register_source(name, entries):
     """``entries()`` returns every Entry of one kind; it is called once per content version."""
     _sources[name] = entries
-
-
-class _Kept:
-    """Computed once per content version, in this process (nothing kept while the cache is down).
-
-    A value with a ``valid_until`` moment is computed again once that moment has passed."""
-
-    def __init__(self, build):
-        self.build, self.version, self.value, self.lock = build, None, None, threading.Lock()
-
-    def get(self):
-        version = content_version.current()
-        if version is None:
-            return self.build()
-        with self.lock:
-            until = getattr(self.value, "valid_until", None)
-            if self.version != version or (until is not None and timezone.now() >= until):
-                self.value, self.version = self.build(), version
-            return self.value
-
-    def forget(self):
-        with self.lock:
-            self.version = self.value = None
 
 
 class Forms:
@@ -313,7 +289,7 @@ def _index_entries():
     return shelves
 
 
-registered = _Kept(_index_entries)
+registered = content_version.InProcess()
 
 
 # ---------------------------------------------------------------------------
@@ -359,7 +335,7 @@ def _synonym_table():
     return table
 
 
-synonyms = _Kept(_synonym_table)
+synonyms = content_version.InProcess()
 
 
 @dataclass
@@ -423,7 +399,7 @@ def _phrases(words):
 def terms_of(query, table=None):
     """The terms of a query: synonyms first, then every other word or phrase."""
     query_tokens = tokens(clean_query(query))
-    table = synonyms.get() if table is None else table
+    table = synonyms.get(_synonym_table) if table is None else table
     terms, plain, index = [], [], 0
     while index < len(query_tokens):
         found = _synonym_at(query_tokens, index, table)
@@ -569,13 +545,13 @@ def _read_published():
     return Published(shelves, next_visible_moment(at))
 
 
-published = _Kept(_read_published)
+published = content_version.InProcess()
 
 
 def _database_group(name, terms, language, page, per_page):
     model, kind, fields = DATABASE_GROUPS[name]
     suffix = FIELD_SUFFIX[language]
-    total, shown = published.get().shelves[name].scored(terms, language, (page - 1) * per_page, per_page)
+    total, shown = published.get(_read_published).shelves[name].scored(terms, language, (page - 1) * per_page, per_page)
     by_pk = {}
     if shown:
         details = model.objects.filter(pk__in=[row.pk for _title_hits, _hits, row in shown])
@@ -597,7 +573,7 @@ def _database_group(name, terms, language, page, per_page):
 
 
 def _registered_group(name, terms, language, page, per_page):
-    total, shown = registered.get()[name].scored(terms, language, (page - 1) * per_page, per_page)
+    total, shown = registered.get(_index_entries)[name].scored(terms, language, (page - 1) * per_page, per_page)
     results = []
     for title_hits, hits, entry in shown:
         results.append(Result(entry.group, entry, entry.title(language),
@@ -630,7 +606,7 @@ def total_in(query, language):
     terms = terms_of(query)
     if not terms:
         return 0
-    shelves = [*published.get().shelves.values(), *registered.get().values()]
+    shelves = [*published.get(_read_published).shelves.values(), *registered.get(_index_entries).values()]
     return sum(shelf.matching(terms, language).bit_count() for shelf in shelves)
 
 

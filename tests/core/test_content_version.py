@@ -68,3 +68,57 @@ def test_without_the_shared_cache_nothing_is_kept(monkeypatch):
     for _ in range(2):
         content_version.kept("answer", lambda: built.append(1), 60)
     assert len(built) == 2
+
+
+class Built:
+    """A value as the rule book and the search index are: it may say until when it holds."""
+
+    def __init__(self, number, valid_until=None):
+        self.number, self.valid_until = number, valid_until
+
+
+def counting(valid_until=None):
+    built = []
+
+    def build():
+        built.append(1)
+        return Built(len(built), valid_until)
+
+    return build
+
+
+def test_a_value_kept_in_process_is_built_once_per_version():
+    memory, build = content_version.InProcess(), counting()
+    assert memory.get(build).number == memory.get(build).number == 1
+    content_version.bump()  # another process's publish is seen the same way: a new version in the cache
+    assert memory.get(build).number == 2
+
+
+def test_a_new_version_drops_every_key_kept_under_the_old_one():
+    memory, now, preview = content_version.InProcess(), counting(), counting()
+    memory.get(now, key="now")
+    memory.get(preview, key="preview")
+    content_version.bump()
+    memory.get(now, key="now")
+    assert memory._kept[1].keys() == {"now"}
+
+
+def test_a_value_kept_in_process_is_built_again_once_its_moment_passes():
+    moment = timezone.now() + datetime.timedelta(minutes=5)
+    memory, build = content_version.InProcess(), counting(valid_until=moment)
+    assert memory.get(build).number == 1
+    assert memory.get(build, at=moment - datetime.timedelta(seconds=1)).number == 1
+    assert memory.get(build, at=moment).number == 2
+
+
+def test_past_its_size_the_memory_starts_again():
+    memory = content_version.InProcess(max_values=2)
+    for key in ("a", "b", "c"):
+        memory.get(counting(), key=key)
+    assert memory._kept[1].keys() == {"c"}
+
+
+def test_without_the_shared_cache_nothing_is_kept_in_process(monkeypatch):
+    monkeypatch.setattr(content_version, "current", lambda: None)
+    memory, build = content_version.InProcess(), counting()
+    assert [memory.get(build).number for _ in range(2)] == [1, 2]
