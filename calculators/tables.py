@@ -84,18 +84,17 @@ def render_table(name, region=None, year=None, *, heading_level=3, at=None):
     current rules moment (now, or the one a surrounding ``rules.viewing`` set).
 
     Kept in the shared cache as a fragment per content version, table, region, year, heading level,
-    language, rules moment, day in China and the rule book's ``valid_until``. Invalidation rule: any change
-    to content or rules is a new content version (a new key); once a rule row's ``publish_at`` passes, the
-    book is read afresh with another ``valid_until`` (a new key; the old entry also expires then); every
-    fragment expires after a day at most; without a content version nothing is kept.
+    language, rules moment and day in China. Invalidation rule: any change to content or rules is a new
+    content version (a new key); a fragment of the current rules ends when the rule book's ``valid_until``
+    passes (a rule row's ``publish_at``); every fragment expires after a day at most; without a content
+    version nothing is kept.
     """
     viewing = rules.viewing(at=at) if at is not None else contextlib.nullcontext()
     with viewing:
         moment, valid_until = rules.current(), rules.book().valid_until
         name_of_fragment = ":".join(str(part) for part in (
             FRAGMENT, name, getattr(region, "slug", ""), year, heading_level, translation.get_language(),
-            moment.at and moment.at.isoformat(), moment.include_drafts, rules.today().isoformat(),
-            valid_until and valid_until.isoformat()))
+            moment.at and moment.at.isoformat(), moment.include_drafts, rules.today().isoformat()))
         html = content_version.kept(
             name_of_fragment, lambda: _drawn(name, region, year, heading_level, table_id=TABLE_ID), MAX_LIFETIME,
             until=lambda now: valid_until if moment.at is None else None)
