@@ -111,7 +111,10 @@ def keeps(request, response):
 
 
 def next_moment(version, kept, at):
-    """``first_scheduled_after(at)``, from ``kept`` (the cached entry) while it is still true."""
+    """``first_scheduled_after(at)``, from ``kept`` (the cached entry) while it is still true.
+
+    Not ``content_version.kept``: the entry comes in the same round trip as the version and the page
+    (``current_with``), so a miss of the page costs no extra trip to the cache."""
     if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == version and (kept[1] is None or at < kept[1]):
         return kept[1]
     moment = first_scheduled_after(at)
