@@ -152,13 +152,14 @@ class CalculatorSpec:
     form_class: type
     compute: object  # cleaned data -> Answer
     needs: frozenset = frozenset()  # without any of these, a link only fills in the form (no answer, no errors)
+    region_table: str = ""  # what such a link with a region shows under the form: that region's table
 
 
 # A link with only a region (from a region page) chooses the region of a calculator that needs more: a start.
 PREFILL_ONLY = {"region"}
 
 CALCULATORS = {
-    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, frozenset({"cost"})),
+    "reimbursement": CalculatorSpec(ReimbursementForm, reimbursement, frozenset({"cost"}), "reimbursement"),
     "deadline": CalculatorSpec(DeadlineForm, deadline),
     "contribution": CalculatorSpec(ContributionForm, contribution),
 }

@@ -52,11 +52,26 @@ def respond(request, name, form, answer, preview_date=None):
             if answer is not None:  # the address bar holds the same link as the share block
                 response["HX-Push-Url"] = context["share_url"]
         else:
+            context["region_rules"] = region_rules(name, form, preview_date)
             response = render(request, f"calculators/{name}.html", context)
     patch_vary_headers(response, ["Accept", "HX-Request", FORM_SHAPE_HEADER])
     if preview_date:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def region_rules(name, form, preview_date):
+    """``(region, table)`` for a link that only chose a region (from a region page) of a calculator that needs
+    more: that region's figures under the form, while the reader finds the rest (the bill). None otherwise."""
+    table, slug = answers.CALCULATORS[name].region_table, form.initial.get("region")
+    if not table or form.is_bound or not isinstance(slug, str):
+        return None
+    with rules.viewing(at=preview_date):
+        try:
+            region = rules.get_region(slug)
+        except rules.RuleNotFound:
+            return None
+        return region, tables.render_table(table, region, heading_level=2)
 
 
 # The calculators' script sends which fields and options the page shows; the form is sent again only when

@@ -25,12 +25,14 @@ def test_typing_updates_the_answer_and_the_link_reproduces_it(demo_site, browser
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_site.url)
     page = context.new_page()
     page.goto(f"{demo_site.url}/{lang}/calculators/reimbursement/?region=zhejiang-lishui")
+    expect(page.locator(".region-rules")).to_be_visible()  # the region's table while the bill is looked for
     page.evaluate("window.__sameDocument = true")
     page.select_option("#id_visit", "inpatient")
     page.select_option("#id_level", "level3")
     page.fill("#id_date", "2025-06-01")
     page.fill("#id_cost", "50000")
     expect(page.locator("#result")).to_contain_text(first)
+    expect(page.locator(".region-rules")).to_have_count(0)  # the answer took its place
     assert page.evaluate("window.__sameDocument") is True  # swapped in place, no page load
     assert re.search(r"cost=50000", page.url) and "region=zhejiang-lishui" in page.url
 
@@ -75,12 +77,27 @@ def test_bad_input_shows_the_message_beside_the_field_while_typing(demo_site, pa
     "/{lang}/calculators/deadline/?region=hubei&year=2025&paid_on=2025-01-15&status=lapsed&gap_years=3&repaid_years=1",
     "/{lang}/calculators/contribution/?region=national&year=2024&ordinary=2&low_income=1",
     "/{lang}/regions/zhejiang-lishui/",
+    "/{lang}/calculators/reimbursement/?region=zhejiang-lishui",
     "/{lang}/guides/when-to-pay/",
 ])
 @pytest.mark.parametrize("lang", ["zh-hans", "ru"])
 def test_calculator_and_region_pages_have_no_axe_violations(demo_site, page, path, lang):
     page.goto(demo_site.url + path.format(lang=lang))
     assert no_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "ru"])
+def test_a_region_link_opens_that_regions_table_by_keyboard_on_a_phone(demo_site, browser, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(f"{demo_site.url}/{lang}/calculators/reimbursement/?region=zhejiang-lishui")
+    table = page.locator(".region-rules .policy-table")
+    expect(table).to_be_hidden()  # one tap away: the questions stay the first thing on a phone
+    page.locator(".region-rules > details > summary").focus()
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    assert no_violations(page) == []
+    context.close()
 
 
 SHARED_LINK = "/{lang}/calculators/reimbursement/?region=zhejiang-lishui&visit=inpatient&level=level3&cost=50000&date=2025-06-01"

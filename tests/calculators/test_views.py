@@ -209,6 +209,22 @@ def test_region_link_only_prefills_the_form(client):
     assert '<option value="anhui" selected>' in page
 
 
+@pytest.mark.parametrize("language,heading,caption", [
+    ("zh-hans", "的规则</h2>", "统筹基金支付标准"), ("ru", "Правила: ", "Что оплачивает общий фонд")])
+def test_a_region_link_shows_that_regions_reimbursement_table_under_the_form(client, language, heading, caption):
+    page = client.get(f"/{language}/calculators/reimbursement/", {"region": "zhejiang-lishui"}).content.decode()
+    rules = page.split('<section class="region-rules"')[1].split("</section>")[0]
+    assert heading in rules and caption in rules and "policy-table" in rules
+    assert f'href="/{language}/regions/zhejiang-lishui/"' in rules
+    assert page.index('id="calculator-form"') < page.index('<div id="result"') < page.index('class="region-rules"')
+
+
+@pytest.mark.parametrize("params", [{**LISHUI_STAY}, {"region": "nowhere"}, {}])
+def test_an_answer_an_unknown_region_or_no_region_shows_no_regional_table(client, params):
+    response = client.get("/ru/calculators/reimbursement/", params)
+    assert response.status_code == 200 and 'class="region-rules"' not in response.content.decode()
+
+
 def test_share_block_holds_the_link_and_a_qr_code(client):
     page = client.get("/zh-hans/calculators/contribution/", FAMILY).content.decode()
     assert 'data-share-link' in page and "ordinary=2" in page
