@@ -39,5 +39,13 @@ def page(browser):
 
 
 @pytest.fixture
+def phone(browser):
+    """A page on a common phone screen (390 x 800): what the calculators' first screen is measured on."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def demo_site(live_server, transactional_db, demo_content):
     return live_server

@@ -87,9 +87,8 @@ def test_calculator_and_region_pages_have_no_axe_violations(demo_site, page, pat
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ru"])
-def test_a_region_link_opens_that_regions_table_by_keyboard_on_a_phone(demo_site, browser, lang):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
+def test_a_region_link_opens_that_regions_table_by_keyboard_on_a_phone(demo_site, phone, lang):
+    page = phone
     page.goto(f"{demo_site.url}/{lang}/calculators/reimbursement/?region=zhejiang-lishui")
     table = page.locator(".region-rules .policy-table")
     expect(table).to_be_hidden()  # one tap away: the questions stay the first thing on a phone
@@ -97,17 +96,15 @@ def test_a_region_link_opens_that_regions_table_by_keyboard_on_a_phone(demo_site
     page.keyboard.press("Enter")
     expect(table).to_be_visible()
     assert no_violations(page) == []
-    context.close()
 
 
 SHARED_LINK = "/{lang}/calculators/reimbursement/?region=zhejiang-lishui&visit=inpatient&level=level3&cost=50000&date=2025-06-01"
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ru"])
-def test_a_shared_link_on_a_phone_shows_the_answer_in_the_first_screen_and_asks_only_what_applies(demo_site, browser,
+def test_a_shared_link_on_a_phone_shows_the_answer_in_the_first_screen_and_asks_only_what_applies(demo_site, phone,
                                                                                                 lang):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
+    page = phone
     page.goto(demo_site.url + SHARED_LINK.format(lang=lang))
     box = page.locator(".headline").bounding_box()
     assert box["y"] + box["height"] <= 800  # visible without scrolling
@@ -121,13 +118,11 @@ def test_a_shared_link_on_a_phone_shows_the_answer_in_the_first_screen_and_asks_
     page.wait_for_url(re.compile("status=working"))
     assert page.locator("#id_group").count() == 0  # the population group matters only for residents
     assert no_violations(page) == []
-    context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "ru"])
-def test_errors_are_summarised_on_top_and_the_page_stays_accessible(demo_site, browser, lang):
-    context = browser.new_context(viewport={"width": 390, "height": 800})
-    page = context.new_page()
+def test_errors_are_summarised_on_top_and_the_page_stays_accessible(demo_site, phone, lang):
+    page = phone
     page.goto(f"{demo_site.url}/{lang}/calculators/deadline/?region=hubei&year=1999")
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
@@ -135,7 +130,6 @@ def test_errors_are_summarised_on_top_and_the_page_stays_accessible(demo_site, b
     page.click("[data-error-summary] a[href='#id_year']")
     assert page.evaluate("location.hash") == "#id_year"
     assert no_violations(page) == []
-    context.close()
 
 
 def test_the_qr_code_never_holds_up_the_first_paint(demo_site, page):
