@@ -6,7 +6,7 @@ that check pages stay cheap as content grows (tests/portal/test_query_counts.py)
 today's demo content and 50, 400 guides, 1,100 questions, 600 regions. A copy carries its original's
 texts and what a save derived from them (search text, rendered HTML), so the copies are written in bulk
 without rendering anything again; bulk writes send no signals, so the content version is bumped at the end,
-as a real change would.
+as a real change would. Copied guides and questions are ordered after today's, as new ones are added.
 """
 
 from django.db import transaction
@@ -49,7 +49,15 @@ def grow(factor):
     with transaction.atomic():
         for model in (Guide, FAQ):
             originals = list(model.objects.filter(revision_of__isnull=True))
-            model.objects.bulk_create(_copies(originals, factor, renamed), batch_size=200)
+            step = max((original.order for original in originals), default=0) + 1
+
+            def added_after(copy, original, number):
+                # Copies come after today's items, as an editor's new ones would, not each beside its original:
+                # otherwise a topic's first page would be one question and nine copies of it.
+                renamed(copy, original, number)
+                copy.order = original.order + number * step
+
+            model.objects.bulk_create(_copies(originals, factor, added_after), batch_size=200)
 
         regions = list(Region.objects.all())
 
