@@ -114,5 +114,5 @@ def topic_page(slug, page, language):
     total, start = questions.count(), (page - 1) * PER_PAGE
     if start >= total:
         raise Http404
-    rows = with_answers(questions, language)[start:start + PER_PAGE]
+    rows = with_answers(questions.order_by("order", "slug"), language)[start:start + PER_PAGE]
     return topic, [entry(faq, language) for faq in rows], total, -(-total // PER_PAGE)

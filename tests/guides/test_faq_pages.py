@@ -95,6 +95,24 @@ def test_a_topics_own_page_shows_its_answers_ten_a_page(client, make_faq):
     assert '<nav class="pager" aria-label="Страницы вопросов">' in first and '<a href="?page=2">2</a>' in first
 
 
+def test_a_topics_page_reads_its_ten_answers_through_the_topic_index_not_every_answer(client, demo_content):
+    from bench.growth import grow
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index serves PostgreSQL's planner; SQLite's tables of this size are read whole anyway")
+    grow(50)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE guides_faq")
+    client.get("/ru/faq/pay/")  # what is read once per content version is read now
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/ru/faq/pay/", {"page": 2}).status_code == 200
+    [page] = [query["sql"] for query in captured.captured_queries if "answer_html_ru" in query["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + page)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using faq_published_in_topic" in plan and "Seq Scan on guides_faq" not in plan, plan
+
+
 @pytest.mark.parametrize("path", ["/zh-hans/faq/pay/?page=4", "/zh-hans/faq/pay/?page=x", "/zh-hans/faq/pay/?page=0",
                                   "/zh-hans/faq/no-such-topic/"])
 def test_a_page_that_does_not_exist_is_not_found(client, make_faq, path):
