@@ -174,6 +174,13 @@ def in_process_ratio(run, name):
 
 
 def growth_ratio(today, grown, name):
+    """The 50x time against today's, each first taken against the trivial view of its own run: the two runs are
+    separate processes minutes apart, and the machine's drift between them (other work, clock speed) is in the
+    yardstick too, as it is in every other ratio here; the content is not (the trivial view reads none)."""
+    return in_process_ratio(grown, name) / in_process_ratio(today, name)
+
+
+def raw_growth_ratio(today, grown, name):
     return grown[name]["ms"] / today[name]["ms"]
 
 
@@ -181,13 +188,14 @@ def report(measured, throughput, today, grown, weight):
     trivial_rps = throughput["trivial view"][0]
     print()
     print(f"{'endpoint':<34}{'req/s':>9}{'x trivial':>10}{'ms in-proc':>11}{'x trivial':>10}"
-          f"{'queries':>9}{'again':>6}{'ms 50x':>8}{'x today':>8}")
+          f"{'queries':>9}{'again':>6}{'ms 50x':>8}{'x today':>8}{'raw':>6}")
     for endpoint in measured:
         rps, note = throughput[endpoint.name]
         now, big = today[endpoint.name], grown[endpoint.name]
         print(f"{endpoint.name:<34}{rps:>9.1f}{rps / trivial_rps:>10.2f}{now['ms']:>11.1f}"
               f"{in_process_ratio(today, endpoint.name):>10.1f}{now['queries_first']:>9}{now['queries_again']:>6}"
-              f"{big['ms']:>8.1f}{growth_ratio(today, grown, endpoint.name):>8.2f}" + (f"  ! {note}" if note else ""))
+              f"{big['ms']:>8.1f}{growth_ratio(today, grown, endpoint.name):>8.2f}"
+              f"{raw_growth_ratio(today, grown, endpoint.name):>6.2f}" + (f"  ! {note}" if note else ""))
     print()
     checks = targets(measured, throughput, today, grown, weight)
     width = max(len(text) for text, _ in checks)
@@ -204,7 +212,9 @@ def report(measured, throughput, today, grown, weight):
     print("figure is the median over all of them.")
     print("wrk's req/s is what the cache serves. 'queries' = a render of a link")
     print("never asked (after a first request of the content version built the rule book, tables and search")
-    print("index), 'again' = the same link asked again. '50x' = 49 copies of every guide, FAQ and")
+    print("index), 'again' = the same link asked again. 'x today' = the 50x time against today's, each taken")
+    print("against its own run's trivial view (the two in-process runs are minutes apart; 'raw' divides the")
+    print("times alone). '50x' = 49 copies of every guide, FAQ and")
     print("region added, with the copied regions' payment windows, periods, contributions and channels")
     print("(bench.growth). One machine runs the server, PostgreSQL, Redis and wrk: read the ratios, not the")
     print("absolute figures.")
@@ -234,8 +244,8 @@ def targets(measured, throughput, today, grown, weight):
                    not changed))
     worst = max(pages, key=lambda e: growth_ratio(today, grown, e.name))
     growth = growth_ratio(today, grown, worst.name)
-    checks.append((f"with 50x content no page costs more than 2x today (worst: {worst.name}, {growth:.2f}x)",
-                   growth <= 2))
+    checks.append((f"with 50x content no page costs more than 2x today (worst: {worst.name}, {growth:.2f}x; "
+                   f"trivial view {raw_growth_ratio(today, grown, 'trivial view'):.2f}x)", growth <= 2))
     middleware = today["trivial view"]["queries_again"]
     checks.append((f"no per-request database work in middleware (trivial view: {middleware} queries)",
                    middleware == 0))
