@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -176,6 +177,15 @@ def region_index(request):
 REGION_INDEX_LIFETIME = 24 * 3600
 
 
+def children_links(region, children):
+    """The links to a region's cities and areas, written once per content version and language: a province
+    can have a hundred. Invalidation rule: regions change only by a save, which is a new content version, so a
+    new key; without a content version the links are written for every request."""
+    return mark_safe(content_version.kept(
+        f"region-children:{get_language()}:{region.slug}",
+        lambda: str(format_html_join(", ", '<a href="{}">{}</a>', region_links(children))), REGION_INDEX_LIFETIME))
+
+
 @require_GET
 def region_detail(request, slug):
     moment = preview_moment(request)
@@ -194,8 +204,7 @@ def region_detail(request, slug):
         "region": region,
         "chain": chain,
         "sections": sections,
-        # Written out here, not in a template loop: a province can have a hundred cities.
-        "children": format_html_join(", ", '<a href="{}">{}</a>', region_links(children)),
+        "children": children_links(region, children),
         "preview_date": preview_day(moment),
     })
     if moment is not None:

@@ -439,3 +439,21 @@ def test_the_region_index_is_kept_per_content_version_and_a_new_region_shows_on_
     Region.objects.create(slug="hubei-wuhan", name_zh="武汉", name_ru="Ухань", parent=Region.objects.get(slug="hubei"))
     assert 'href="/ru/regions/hubei-wuhan/">Ухань</a>' in client.get("/ru/regions/").content.decode()
     assert 'href="/zh-hans/regions/hubei-wuhan/">武汉</a>' in client.get("/zh-hans/regions/").content.decode()
+
+
+def test_a_provinces_cities_are_written_once_per_content_version_and_a_new_city_shows_on_the_next_request(
+        client, monkeypatch, settings):
+    from calculators import views
+    from calculators.models import Region
+
+    settings.PORTAL_RESPONSE_CACHE_SECONDS = 0  # every request reaches the view
+    assert 'href="/ru/regions/hubei-huanggang/"' in client.get("/ru/regions/hubei/").content.decode()
+    written = []
+    real = views.region_links
+    monkeypatch.setattr(views, "region_links", lambda regions: written.append(1) or real(regions))
+    client.get("/ru/regions/hubei/")
+    assert written == []  # kept from the first request
+    Region.objects.create(slug="hubei-wuhan", name_zh="武汉", name_ru="Ухань", parent=Region.objects.get(slug="hubei"))
+    page = client.get("/ru/regions/hubei/").content.decode()
+    assert 'href="/ru/regions/hubei-wuhan/">Ухань</a>' in page and 'href="/ru/regions/hubei-huanggang/"' in page
+    assert 'href="/zh-hans/regions/hubei-wuhan/">武汉</a>' in client.get("/zh-hans/regions/hubei/").content.decode()
