@@ -4,7 +4,8 @@ Run by bench.run in a process of its own with the benchmark site's settings and 
 ``--grow 50`` first adds 49 copies of every guide, FAQ, region and simple rule row (``bench.growth``, the
 generator the query-count tests use too), so the content is 50 times today's.
 
-Every time here is a fresh render: a page asked before is timed with the whole-response cache turned off
+Timed in ``ROUNDS`` interleaved rounds over all endpoints (``--iterations`` requests per endpoint in all), as
+wrk's rounds are. Every time here is a fresh render: a page asked before is timed with the whole-response cache turned off
 (``PORTAL_RESPONSE_CACHE_SECONDS=0``; wrk measures what the cache serves), a fresh link is a new link on every
 iteration (missed, rendered and stored, as a reader typing into a form). ``queries_first`` is a render of a
 link never asked before, once what is kept per content version (the rule book, live tables, the search index)
@@ -22,6 +23,7 @@ import django
 
 
 TRIVIAL = "/ru/bench/trivial/"
+ROUNDS = 5
 
 
 def timed(client, path, headers):
@@ -63,7 +65,7 @@ def main():
             endpoint.headers = {**endpoint.headers, **shapes[endpoint.name]}
     cache.clear()  # this benchmark's own Redis database: the first request of each page starts cold
     client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-    results, trivial = {}, []
+    results, trivial, times = {}, [], {endpoint.name: [] for endpoint in measured}
     for number, endpoint in enumerate(measured):
         headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in endpoint.headers.items()}
         first = endpoint.filled(number * 10000 + 5) if endpoint.fresh else endpoint.filled()
@@ -77,18 +79,26 @@ def main():
                 response = client.get(first, **headers)
             assert response.status_code == 200, (endpoint.name, response.status_code)
             queries.append(len(captured))
-        # The yardstick, the trivial view, is timed in a batch before every endpoint and taken over all of them
-        # (the median of every batch's requests), so that it stands for the whole run, not one moment of it.
-        trivial.extend(timed(client, TRIVIAL, {}) for _ in range(args.iterations))
-        times = []
-        # Asked before: rendered afresh each time (the cache off); fresh: a new link on each iteration.
-        rendering = contextlib.nullcontext() if endpoint.fresh else override_settings(PORTAL_RESPONSE_CACHE_SECONDS=0)
-        with rendering:
-            for iteration in range(args.iterations):
-                path = endpoint.filled(number * 10000 + iteration + 7) if endpoint.fresh else endpoint.filled()
-                times.append(timed(client, path, headers))
-        results[endpoint.name] = {"ms": statistics.median(times), "queries_first": queries[0],
-                                  "queries_again": queries[2]}
+        results[endpoint.name] = {"queries_first": queries[0], "queries_again": queries[2]}
+    # Timed in rounds, as wrk is: each round times every endpoint a few times, so a drift of the machine over
+    # the run (other processes, clock speed) touches every endpoint alike instead of the few timed during it.
+    # The yardstick, the trivial view, is timed in a batch before every endpoint of every round, and its
+    # figure is the median of all of them.
+    per_round = max(1, args.iterations // ROUNDS)
+    for round_number in range(ROUNDS):
+        for number, endpoint in enumerate(measured):
+            headers = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in endpoint.headers.items()}
+            trivial.extend(timed(client, TRIVIAL, {}) for _ in range(per_round))
+            # Asked before: rendered afresh each time (the cache off); fresh: a new link on each iteration.
+            rendering = (contextlib.nullcontext() if endpoint.fresh
+                         else override_settings(PORTAL_RESPONSE_CACHE_SECONDS=0))
+            with rendering:
+                for iteration in range(per_round):
+                    fresh_number = number * 10000 + round_number * per_round + iteration + 7
+                    path = endpoint.filled(fresh_number) if endpoint.fresh else endpoint.filled()
+                    times[endpoint.name].append(timed(client, path, headers))
+    for endpoint in measured:
+        results[endpoint.name]["ms"] = statistics.median(times[endpoint.name])
     results["trivial view"]["ms"] = statistics.median(trivial)
     print(json.dumps(results))
 
