@@ -340,7 +340,7 @@ class FAQ(Revisable):
         # A topic's page counts its published questions and reads one page of them in order: through this
         # index, not a scan of every question's wide row (answers in both languages).
         indexes = [models.Index(fields=["topic", "order", "slug", "publish_at"],
-                                condition=models.Q(revision_of__isnull=True, status="published"),
+                                condition=models.Q(revision_of__isnull=True, status=Status.PUBLISHED),
                                 name="faq_published_in_topic")]
         verbose_name = _("frequently asked question")
         verbose_name_plural = _("frequently asked questions")

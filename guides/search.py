@@ -292,6 +292,10 @@ def _index_entries():
 registered = content_version.InProcess()
 
 
+def registered_shelves():
+    return registered.get(_index_entries)
+
+
 # ---------------------------------------------------------------------------
 # Synonyms and the query
 
@@ -336,6 +340,10 @@ def _synonym_table():
 
 
 synonyms = content_version.InProcess()
+
+
+def synonym_table():
+    return synonyms.get(_synonym_table)
 
 
 @dataclass
@@ -399,7 +407,7 @@ def _phrases(words):
 def terms_of(query, table=None):
     """The terms of a query: synonyms first, then every other word or phrase."""
     query_tokens = tokens(clean_query(query))
-    table = synonyms.get(_synonym_table) if table is None else table
+    table = synonym_table() if table is None else table
     terms, plain, index = [], [], 0
     while index < len(query_tokens):
         found = _synonym_at(query_tokens, index, table)
@@ -548,10 +556,14 @@ def _read_published():
 published = content_version.InProcess()
 
 
+def published_shelves():
+    return published.get(_read_published).shelves
+
+
 def _database_group(name, terms, language, page, per_page):
     model, kind, fields = DATABASE_GROUPS[name]
     suffix = FIELD_SUFFIX[language]
-    total, shown = published.get(_read_published).shelves[name].scored(terms, language, (page - 1) * per_page, per_page)
+    total, shown = published_shelves()[name].scored(terms, language, (page - 1) * per_page, per_page)
     by_pk = {}
     if shown:
         details = model.objects.filter(pk__in=[row.pk for _title_hits, _hits, row in shown])
@@ -573,7 +585,7 @@ def _database_group(name, terms, language, page, per_page):
 
 
 def _registered_group(name, terms, language, page, per_page):
-    total, shown = registered.get(_index_entries)[name].scored(terms, language, (page - 1) * per_page, per_page)
+    total, shown = registered_shelves()[name].scored(terms, language, (page - 1) * per_page, per_page)
     results = []
     for title_hits, hits, entry in shown:
         results.append(Result(entry.group, entry, entry.title(language),
@@ -606,7 +618,7 @@ def total_in(query, language):
     terms = terms_of(query)
     if not terms:
         return 0
-    shelves = [*published.get(_read_published).shelves.values(), *registered.get(_index_entries).values()]
+    shelves = [*published_shelves().values(), *registered_shelves().values()]
     return sum(shelf.matching(terms, language).bit_count() for shelf in shelves)
 
 
